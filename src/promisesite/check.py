@@ -1,0 +1,117 @@
+"""The checking pipeline: files → documents → promises → findings, with waivers and levels applied.
+
+`build` and `serve` run the same pipeline before they render, so the site and CI always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .config import Config
+from .findings import Finding, Level
+from .model import Promise
+from .rules import BY_CODE, Rule
+from .rules.breakdowns import OVERDUE, check_breakdowns
+from .rules.conditions import check_conditions
+from .rules.dates import check_dates
+from .rules.fields import build_promise, duplicate_ids
+from .rules.people import check_people, handle_collisions
+from .rules.tree import check_tree
+from .rules.words import Lexicon, compiled
+from .source import Document, discover, read_document
+
+
+class UsageError(Exception):
+    """A path on the command line that does not exist (exit code 2)."""
+
+
+@dataclass
+class CheckResult:
+    promises: list[Promise]  # every readable promise of the source folder (and named files)
+    findings: list[Finding]  # after waivers and levels; only for the reported files
+    files: list[str]  # the reported files
+    waived: dict[str, list[Finding]] = field(default_factory=dict)  # path → findings a waiver silenced
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.errors or (strict and self.findings):
+            return 1
+        return 0
+
+
+def check_document(doc: Document, config: Config, today: dt.date,
+                   lexicon: Lexicon) -> tuple[Promise | None, list[Finding]]:
+    """Every single-file rule for one document."""
+    if not doc.readable:
+        return None, list(doc.findings)
+    promise, findings = build_promise(doc, config, today)
+    findings.extend(check_dates(promise))
+    findings.extend(check_conditions(promise, lexicon))
+    findings.extend(check_people(promise, config))
+    findings.extend(check_breakdowns(promise, config, today))
+    return promise, findings
+
+
+def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]:
+    """The rules that look across files: duplicate ids, handle spellings, the tree."""
+    return [*duplicate_ids(promises), *handle_collisions(promises, config), *check_tree(promises)]
+
+
+def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False) -> CheckResult:
+    """Check the source folder; with `paths`, report only on those files (cross-file rules still see all)."""
+    files = {config.relative(p): p for p in discover(config.source)} if config.source.is_dir() else {}
+    reported = list(files)
+    if paths:
+        reported = []
+        for path in paths:
+            if not path.exists():
+                raise UsageError(f"{path}: no such file or folder: name promise files or folders to check")
+            named = discover(path) if path.is_dir() else [path] if path.suffix == ".md" else []
+            for file in named:
+                rel = config.relative(file)
+                files.setdefault(rel, file)
+                reported.append(rel)
+    elif not config.source.is_dir():
+        raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
+                         "run `promisesite init`, or set `source:` in promisesite.yaml")
+    lexicon = compiled(config.vague_words)
+    promises, findings = [], []
+    for rel in sorted(files):
+        promise, found = check_document(read_document(files[rel], rel, config.root), config, today, lexicon)
+        findings.extend(found)
+        if promise is not None:
+            promises.append(promise)
+    findings.extend(check_promises(promises, config))
+    return _settle(promises, findings, sorted(set(reported)), config, strict)
+
+
+def _settle(promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config,
+            strict: bool) -> CheckResult:
+    """Apply waivers and configured levels, and keep the reported files' findings, sorted."""
+    waivers = {p.path: {w.rule for w in p.waivers} for p in promises}
+    wanted = set(reported)
+    kept, waived = [], {}
+    for finding in findings:
+        if finding.path not in wanted:
+            continue
+        if finding.code in waivers.get(finding.path, ()):
+            waived.setdefault(finding.path, []).append(finding)
+            continue
+        level = level_of(BY_CODE[finding.code], config, strict)
+        if level != Level.OFF.value:
+            kept.append(replace(finding, level=level) if level != finding.level else finding)
+    kept.sort()
+    return CheckResult(promises, kept, reported, waived)
+
+
+def level_of(rule: Rule, config: Config, strict: bool) -> str:
+    level = config.rule_levels.get(rule.code, rule.level)
+    if strict and rule is OVERDUE and level == Level.WARNING.value:
+        return Level.ERROR.value
+    return level

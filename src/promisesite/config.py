@@ -1,0 +1,224 @@
+"""`promisesite.yaml` → a frozen `Config` (SPEC §2). Every error names the file and line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from .model import HANDLE_PATTERN
+from .source import YamlRefused, load_yaml
+
+CONFIG_NAME = "promisesite.yaml"
+KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
+        "vague_words")
+LEVELS = ("error", "warning", "off")
+_HANDLE = re.compile(HANDLE_PATTERN)
+
+
+class ConfigError(Exception):
+    """A configuration problem: exit code 2, with a message that says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Team:
+    handle: str
+    name: str = ""
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # the folder of promisesite.yaml, or the working folder without one
+    file: Path | None = None
+    title: str = "Promises"
+    base_url: str = "/"
+    source: Path = Path("promises")
+    output: Path = Path("site")
+    templates: Path = Path("templates")
+    repo_url: str = ""
+    people: Mapping[str, Person] = field(default_factory=dict)
+    teams: Mapping[str, Team] = field(default_factory=dict)
+    rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
+    vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def has_registry(self) -> bool:
+        return bool(self.people or self.teams)
+
+    def team_of(self, person: str) -> str:
+        """The first team (in config order) that lists the person, or ""."""
+        return next((team.handle for team in self.teams.values() if person in team.members), "")
+
+    def relative(self, path: Path) -> str:
+        """A path as findings show it: relative to the repository, with forward slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
+    """Read `file`, or `promisesite.yaml` in `cwd` if it exists; defaults otherwise."""
+    cwd = cwd or Path.cwd()
+    if file is None:
+        candidate = cwd / CONFIG_NAME
+        if not candidate.is_file():
+            return _resolved(Config(root=cwd.resolve()))
+        file = candidate
+    try:
+        text = file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such file: give the path of a promisesite.yaml with --config") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{file}: cannot be read ({error}): save it as UTF-8 text") from None
+    try:
+        data, positions = load_yaml(text)
+    except YamlRefused as refused:
+        raise ConfigError(f"{file}:{refused.position[0]}:{refused.position[1]}: {refused}") from None
+    return _Reader(file, positions).read(data)
+
+
+def _resolved(config: Config) -> Config:
+    from dataclasses import replace
+
+    return replace(config, source=config.root / config.source, output=config.root / config.output,
+                   templates=config.root / config.templates)
+
+
+class _Reader:
+    def __init__(self, file: Path, positions: dict[str, tuple[int, int]]):
+        self.file, self.positions = file, positions
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        line = self.positions.get(key, (1, 1))[0]
+        return ConfigError(f"{self.file}:{line}: {message}")
+
+    def read(self, data: Any) -> Config:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise self.fail("", "the config must be `key: value` lines, e.g. `title: Platform promises`")
+        for key in data:
+            if key not in KEYS:
+                close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
+                hint = f"did you mean `{close[0]}`?" if close else "the keys are " + ", ".join(KEYS)
+                raise self.fail(key, f"unknown key `{key}`: {hint}")
+        values: dict[str, Any] = {}
+        for key in ("title", "base_url", "source", "output", "templates", "repo_url"):
+            if data.get(key) is not None:
+                values[key] = self.text(data[key], key)
+        if "base_url" in values:
+            values["base_url"] = _normal_base_url(values["base_url"])
+        for key in ("source", "output", "templates"):
+            if key in values:
+                values[key] = Path(values[key])
+        people = self.people(data.get("people"))
+        teams = self.teams(data.get("teams"), people)
+        return _resolved(Config(root=self.file.resolve().parent, file=self.file.resolve(),
+                                people=MappingProxyType(people), teams=MappingProxyType(teams),
+                                rule_levels=MappingProxyType(self.rules(data.get("rules"))),
+                                vague_words=self.vague_words(data.get("vague_words")), **values))
+
+    def text(self, value: Any, key: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"`{key}` must be text, e.g. `{key}: {_EXAMPLES.get(key.split('.')[0], '…')}`")
+        return value.strip()
+
+    def mapping(self, value: Any, key: str, example: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(key, f"`{key}` must be a mapping, e.g.\n{example}")
+        return value
+
+    def handle(self, handle: str, key: str) -> None:
+        if not _HANDLE.fullmatch(handle):
+            raise self.fail(key, f"`{handle}` is not a handle (letters, digits, `.`, `_`, `-`): e.g. `ana.lima`")
+
+    def people(self, value: Any) -> dict[str, Person]:
+        example = "people:\n  ana.lima: {name: Ana Lima, email: ana@example.com}"
+        people = {}
+        for handle, entry in self.mapping(value, "people", example).items():
+            key = f"people.{handle}"
+            self.handle(handle, key)
+            entry = self.mapping(entry, key, example)
+            for name in entry:
+                if name not in ("name", "email"):
+                    raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a person: write `name` or `email`")
+            people[handle] = Person(handle, *(self.text(entry[k], f"{key}.{k}") if entry.get(k) is not None
+                                              else "" for k in ("name", "email")))
+        return people
+
+    def teams(self, value: Any, people: dict[str, Person]) -> dict[str, Team]:
+        example = "teams:\n  platform: {name: Platform, members: [ana.lima, bo.chen]}"
+        teams = {}
+        for handle, entry in self.mapping(value, "teams", example).items():
+            key = f"teams.{handle}"
+            self.handle(handle, key)
+            entry = self.mapping(entry, key, example)
+            for name in entry:
+                if name not in ("name", "members"):
+                    raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a team: write `name` or `members`")
+            members = entry.get("members") or []
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise self.fail(f"{key}.members", f"`members` must be a list of handles, e.g.\n{example}")
+            for index, member in enumerate(members):
+                if people and member not in people:
+                    close = difflib.get_close_matches(member, list(people), n=1, cutoff=0.6)
+                    hint = f"did you mean `{close[0]}`?" if close else "add them under `people:` first"
+                    raise self.fail(f"{key}.members.{index}", f"team {handle} lists `{member}`, who is not "
+                                                              f"under `people`: {hint}")
+            name = self.text(entry["name"], f"{key}.name") if entry.get("name") is not None else ""
+            teams[handle] = Team(handle, name, tuple(members))
+        return teams
+
+    def rules(self, value: Any) -> dict[str, str]:
+        from .rules import lookup, suggest
+
+        levels = {}
+        for name, level in self.mapping(value, "rules", "rules:\n  P206: off\n  overdue: error").items():
+            rule = lookup(name)
+            if rule is None:
+                raise self.fail(f"rules.{name}", f"unknown rule `{name}`: {suggest(name)}")
+            if level not in LEVELS:
+                raise self.fail(f"rules.{name}", f"`{name}: {level}` is not a level: write error, warning or off")
+            levels[rule.code] = level
+        return levels
+
+    def vague_words(self, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        from .rules.words import CATEGORIES
+
+        result = []
+        for category, words in self.mapping(value, "vague_words", "vague_words:\n  hedge: [god willing]").items():
+            if category not in CATEGORIES:
+                close = difflib.get_close_matches(category, CATEGORIES, n=1, cutoff=0.6)
+                hint = f"did you mean `{close[0]}`?" if close else "the categories are " + ", ".join(CATEGORIES)
+                raise self.fail(f"vague_words.{category}", f"unknown category `{category}`: {hint}")
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise self.fail(f"vague_words.{category}", f"`{category}` must be a list of words or phrases, "
+                                                           f"e.g. `{category}: [synergy, leverage]`")
+            result.append((category, tuple(words)))
+        return tuple(result)
+
+
+_EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "source": "promises",
+             "output": "site", "templates": "templates", "repo_url": "https://github.com/acme/promises",
+             "people": "Ana Lima", "teams": "Platform"}
+
+
+def _normal_base_url(value: str) -> str:
+    """`team-promises` → `/team-promises/`; full URLs keep their scheme and host."""
+    if "://" in value:
+        return value.rstrip("/") + "/"
+    return "/" + value.strip("/") + "/" if value.strip("/") else "/"

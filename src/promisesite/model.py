@@ -1,0 +1,212 @@
+"""The promise as plain data: statuses, the fields of a promise file, and the dataclasses.
+
+Nothing here reads files or knows about rules; `source` reads, `rules` judge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Mapping
+
+Position = tuple[int, int]  # (line, column), both 1-based, in the promise file
+
+
+class Status(str, enum.Enum):
+    """The conversation-for-action lifecycle (SPEC §1), in lifecycle order."""
+
+    REQUESTED = "requested"
+    OFFERED = "offered"
+    COUNTERED = "countered"
+    PROMISED = "promised"
+    DELIVERED = "delivered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self in _OPEN
+
+    @property
+    def required_dates(self) -> tuple[str, ...]:
+        """Milestone dates this status requires (`due` is handled separately)."""
+        return _REQUIRED_DATES[self]
+
+    @property
+    def needs_due(self) -> bool:
+        return self not in (Status.DECLINED, Status.WITHDRAWN)
+
+    @property
+    def needs_conditions(self) -> bool:
+        return self not in (Status.REQUESTED, Status.DECLINED, Status.WITHDRAWN)
+
+    @property
+    def stage(self) -> int:
+        """How far the conversation has come; a smaller stage later means it went backwards."""
+        return _STAGE[self]
+
+
+_OPEN = frozenset({Status.REQUESTED, Status.OFFERED, Status.COUNTERED, Status.PROMISED, Status.DELIVERED})
+_REQUIRED_DATES = {
+    Status.REQUESTED: ("requested",),
+    Status.OFFERED: (),
+    Status.COUNTERED: (),
+    Status.PROMISED: ("promised",),
+    Status.DELIVERED: ("promised", "delivered"),
+    Status.ACCEPTED: ("promised", "delivered", "accepted"),
+    Status.DECLINED: (),
+    Status.WITHDRAWN: (),
+    Status.REVOKED: ("promised", "closed"),
+    Status.CANCELLED: ("promised", "closed"),
+}
+# Offers and counter-offers are the same stage of the negotiation; every closing is final.
+_STAGE = {
+    Status.REQUESTED: 0,
+    Status.OFFERED: 1,
+    Status.COUNTERED: 1,
+    Status.PROMISED: 2,
+    Status.DELIVERED: 3,
+    Status.ACCEPTED: 4,
+    Status.DECLINED: 4,
+    Status.WITHDRAWN: 4,
+    Status.REVOKED: 4,
+    Status.CANCELLED: 4,
+}
+
+
+class Kind(str, enum.Enum):
+    """The form a field's value must take."""
+
+    LINE = "line"  # one line of text
+    TEXT = "text"
+    HANDLE = "handle"
+    HANDLE_OR_TEXT = "handle or text"
+    SLUG = "slug"
+    DATE = "date"
+    STATUS = "status"
+    CONFIDENCE = "confidence"
+    TEXT_LIST = "list of text"
+    RENEGOTIATIONS = "renegotiations"
+    WAIVERS = "waivers"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: Kind
+    description: str
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", Kind.SLUG, "Defaults to the file name without .md; if given it must equal it."),
+    FieldSpec("title", Kind.LINE, "The promise in words, on one line."),
+    FieldSpec("promiser", Kind.HANDLE, "The one person who makes the promise."),
+    FieldSpec("customer", Kind.HANDLE, "The person or team who will declare satisfaction; not the promiser."),
+    FieldSpec("team", Kind.HANDLE, "The team the promise belongs to; defaults to the promiser's team."),
+    FieldSpec("status", Kind.STATUS, "Where the conversation for action stands."),
+    FieldSpec("due", Kind.DATE, "By when: the current agreed date."),
+    FieldSpec("requested", Kind.DATE, "When the customer asked."),
+    FieldSpec("promised", Kind.DATE, "When the promiser committed and the customer accepted the terms."),
+    FieldSpec("delivered", Kind.DATE, "When the promiser reported it done."),
+    FieldSpec("accepted", Kind.DATE, "When the customer declared satisfaction."),
+    FieldSpec("closed", Kind.DATE, "When a promise was revoked or cancelled."),
+    FieldSpec("closed_reason", Kind.TEXT, "Why a promise was revoked or cancelled."),
+    FieldSpec("done_when", Kind.TEXT_LIST, "Conditions of satisfaction, each one checkable."),
+    FieldSpec("measured_by", Kind.HANDLE_OR_TEXT, "By whose measure; defaults to the customer."),
+    FieldSpec("standards", Kind.TEXT_LIST, "To what standards."),
+    FieldSpec("risks", Kind.TEXT_LIST, "What could break the promise, and the mitigation."),
+    FieldSpec("help", Kind.TEXT, "Where help comes from when the promise is at risk."),
+    FieldSpec("serves", Kind.SLUG, "The id of the larger promise this one forwards."),
+    FieldSpec("confidence", Kind.CONFIDENCE, "The promiser's current confidence."),
+    FieldSpec("tags", Kind.TEXT_LIST, "Free labels."),
+    FieldSpec("renegotiations", Kind.RENEGOTIATIONS, "The breakdown protocol, oldest first."),
+    FieldSpec("waivers", Kind.WAIVERS, "Public, reasoned exceptions to one rule each for this file."),
+)
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+DATE_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.DATE)
+CONFIDENCES = ("high", "medium", "low")
+
+RENEGOTIATION_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("on", Kind.DATE, "When the new date was agreed."),
+    FieldSpec("was", Kind.DATE, "The due date it replaced."),
+    FieldSpec("due", Kind.DATE, "The new due date."),
+    FieldSpec("reason", Kind.TEXT, "Why the date moved."),
+    FieldSpec("agreed_by", Kind.HANDLE, "The customer who agreed."),
+    FieldSpec("changed", Kind.TEXT, "What else changed: scope, cost, conditions."),
+)
+RENEGOTIATION_REQUIRED = ("on", "was", "due", "reason", "agreed_by")
+WAIVER_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("rule", Kind.LINE, "The rule code (P206) or name (weasel) to waive for this file."),
+    FieldSpec("reason", Kind.TEXT, "Why the exception is right, for every reader of the site."),
+)
+
+HANDLE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
+DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+@dataclass(frozen=True)
+class Renegotiation:
+    on: dt.date | None
+    was: dt.date | None
+    due: dt.date | None
+    reason: str = ""
+    agreed_by: str = ""
+    changed: str = ""
+    key: str = ""  # where the entry stands in the file, e.g. "renegotiations.0"
+    invalid: frozenset[str] = frozenset()  # fields written but unreadable
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str  # the code, e.g. P206, whichever way the file named it
+    reason: str
+
+
+@dataclass(frozen=True)
+class Promise:
+    """One promise file as read. Fields that could not be read are None or empty."""
+
+    id: str
+    path: str  # repository-relative, with forward slashes
+    title: str = ""
+    promiser: str = ""
+    customer: str = ""
+    team: str = ""
+    status: Status | None = None
+    due: dt.date | None = None
+    requested: dt.date | None = None
+    promised: dt.date | None = None
+    delivered: dt.date | None = None
+    accepted: dt.date | None = None
+    closed: dt.date | None = None
+    closed_reason: str = ""
+    done_when: tuple[str, ...] = ()
+    measured_by: str = ""
+    standards: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    help: str = ""
+    serves: str = ""
+    confidence: str = ""
+    tags: tuple[str, ...] = ()
+    renegotiations: tuple[Renegotiation, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    body: str = ""
+    body_line: int = 1
+    invalid: frozenset[str] = frozenset()  # fields present in the file but unreadable
+    positions: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, *keys: str | int) -> Position:
+        """Where a key or list item stands: `at("done_when", 1)`; line 1 column 1 if absent."""
+        return self.positions.get(".".join(str(k) for k in keys), (1, 1))
+
+    def has(self, *keys: str | int) -> bool:
+        return ".".join(str(k) for k in keys) in self.positions
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not None and self.status.is_open

@@ -1,0 +1,320 @@
+"""P0xx: the file and its fields. Also builds the `Promise` from a read `Document`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+from ..findings import Finding
+from ..model import (CONFIDENCES, FIELDS, HANDLE_PATTERN, RENEGOTIATION_FIELDS, SLUG_PATTERN, WAIVER_FIELDS,
+                     FieldSpec, Kind, Promise, Renegotiation, Status, Waiver)
+from . import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..source import Document
+
+ERROR, WARNING = "error", "warning"
+
+UNREADABLE = Rule(
+    "P001", "unreadable", ERROR, "The file is not UTF-8 text or cannot be read.",
+    why="A promise nobody can read is a promise nobody can keep. Binary files, other encodings and "
+        "unreadable files would silently drop out of the site and the accounting, so they fail the check.",
+    bad="(a file saved as Latin-1: `Caf\\xe9 menu`)", good="(the same file saved as UTF-8: `Café menu`)")
+NO_FRONT_MATTER = Rule(
+    "P002", "no-front-matter", ERROR, "The file does not start with a `---` YAML block closed by `---`.",
+    why="Every `*.md` file in the promises folder is a promise. Without front matter there is no promiser, "
+        "customer or due date, only prose: nothing can be checked or accounted for.",
+    bad="# Ship the thing\n\nWe will ship it.",
+    good="---\ntitle: Ship the invoice export to finance\npromiser: bo.chen\ncustomer: finance\n"
+         "status: requested\nrequested: 2026-11-02\ndue: 2026-12-01\n---\n\nWe will ship it.")
+BAD_YAML = Rule(
+    "P003", "bad-yaml", ERROR, "The front matter is not valid YAML, or not a mapping of fields.",
+    why="The front matter is data that CI, the site and the accounting all read. If it does not parse, "
+        "every other rule is blind. Only plain YAML is accepted: tags such as `!!python/object` are refused "
+        "so that nothing in a file is ever executed.",
+    bad="title: [unclosed\npromiser: ana.lima", good='title: "[unclosed"\npromiser: ana.lima')
+UNKNOWN_FIELD = Rule(
+    "P004", "unknown-field", ERROR, "A key that is not a field of the promise file format.",
+    why="A misspelt key is a field that silently does nothing: `custmer: payments` leaves the promise "
+        "without a customer while the author believes it has one.",
+    bad="custmer: payments", good="customer: payments")
+BAD_TYPE = Rule(
+    "P005", "bad-type", ERROR, "A field has the wrong type or form (handle, list, confidence, …).",
+    why="Handles link people to their pages and accounting, lists become checklists: a condition written as "
+        "one long string, or a name where a handle belongs, breaks the links and the counts.",
+    bad="promiser: Ana Lima\ndone_when: the dashboard is live",
+    good="promiser: ana.lima\ndone_when:\n  - the dashboard is live at /status for all customers")
+MISSING_FIELD = Rule(
+    "P006", "missing-field", ERROR,
+    "`title`, `promiser`, `customer` or `status` is absent or empty (or `closed_reason` when one is due).",
+    why="A promise is a personal commitment from a promiser to a customer. Without both names, a title and "
+        "a status there is no promise to account for; a revoked or cancelled promise owes its reason.",
+    bad="title: Checkout latency\nstatus: promised", good="title: Checkout latency\npromiser: ana.lima\n"
+                                                           "customer: payments\nstatus: promised")
+BAD_STATUS = Rule(
+    "P007", "bad-status", ERROR, "`status` is not one of the lifecycle statuses.",
+    why="The status drives the accounting: what is open, kept, broken. A status outside the conversation "
+        "for action (requested, offered, countered, promised, delivered, accepted, declined, withdrawn, "
+        "revoked, cancelled) cannot be counted.",
+    bad="status: in-flight", good="status: promised")
+BAD_ID = Rule(
+    "P008", "bad-id", ERROR, "`id` is not a slug, or differs from the file name.",
+    why="The id is the promise's address: its page URL and the name other promises use in `serves`. "
+        "It is the file name, so the two can never disagree.",
+    bad="# file checkout.md\nid: Checkout Latency", good="# file checkout.md\nid: checkout")
+DUPLICATE_ID = Rule(
+    "P009", "duplicate-id", ERROR, "Two files have the same id.",
+    why="Two promises at one address means one page hides the other and `serves` links become ambiguous. "
+        "Files in different folders still share one id space.",
+    bad="# promises/a/checkout.md and promises/b/checkout.md", good="# promises/a/checkout-latency.md and "
+                                                                     "promises/b/checkout-errors.md")
+
+_HANDLE = re.compile(HANDLE_PATTERN)
+_SLUG = re.compile(SLUG_PATTERN)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_REQUIRED = ("title", "promiser", "customer", "status")
+
+
+def build_promise(doc: Document, config: Config, today: dt.date) -> tuple[Promise, list[Finding]]:
+    """Check every field's form and return the promise with whatever could be read."""
+    return _Builder(doc, config, today).build()
+
+
+class _Builder:
+    def __init__(self, doc: Document, config: Config, today: dt.date):
+        self.doc, self.config, self.today = doc, config, today
+        self.front: dict[str, Any] = doc.front or {}
+        self.findings: list[Finding] = []
+
+    def at(self, path: str) -> tuple[int, int]:
+        return self.doc.positions.get(path, (1, 1))
+
+    def report(self, rule: Rule, path: str, message: str) -> None:
+        self.findings.append(rule.at(self.doc.path, self.at(path), message))
+
+    def build(self) -> tuple[Promise, list[Finding]]:
+        values: dict[str, Any] = {}
+        invalid = set()
+        self.unknown_keys(self.front, FIELDS, "")
+        for spec in FIELDS:
+            raw = self.front.get(spec.name)
+            if raw is None or raw == "" or raw == []:
+                continue
+            value = self.read(spec, raw, spec.name)
+            if value is None:
+                invalid.add(spec.name)
+            else:
+                values[spec.name] = value
+        stem = self.doc.path.rsplit("/", 1)[-1].removesuffix(".md")
+        values["id"] = self.check_id(values.get("id"), stem)
+        for name in _REQUIRED:
+            if name not in values and name not in invalid:
+                self.report(MISSING_FIELD, name, self.missing_message(name))
+        status = values.get("status")
+        if status in (Status.REVOKED, Status.CANCELLED) and "closed_reason" not in values:
+            self.report(MISSING_FIELD, "closed_reason",
+                        f"a {status.value} promise needs `closed_reason`: one line on why, for the customer "
+                        "and the accounting, e.g. `closed_reason: the payments team moved to a new provider`")
+        if "team" not in values and values.get("promiser"):
+            values["team"] = self.config.team_of(values["promiser"])
+        promise = Promise(path=self.doc.path, body=self.doc.body, body_line=self.doc.body_line,
+                          invalid=frozenset(invalid), positions=self.doc.positions, **values)
+        return promise, self.findings
+
+    def unknown_keys(self, mapping: dict[str, Any], specs: Sequence[FieldSpec], prefix: str) -> None:
+        known = [spec.name for spec in specs]
+        for key in mapping:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"did you mean `{close[0]}`?" if close else "the fields are " + ", ".join(known)
+                where = f" in {prefix.split('.')[0]}" if prefix else ""
+                self.report(UNKNOWN_FIELD, prefix + key, f"unknown field `{key}`{where}: {hint}")
+
+    def missing_message(self, name: str) -> str:
+        examples = {"title": "title: Checkout p95 latency under 300 ms for the holiday peak",
+                    "promiser": "promiser: ana.lima", "customer": "customer: payments",
+                    "status": "status: requested"}
+        reason = {"title": "the promise in words", "promiser": "the one person who promises",
+                  "customer": "who will declare satisfaction", "status": "where the conversation stands"}
+        return f"`{name}` is missing: add {reason[name]}, e.g. `{examples[name]}`"
+
+    # --- reading one value by its kind -------------------------------------------------------
+
+    def read(self, spec: FieldSpec, raw: Any, path: str) -> Any:
+        kind = spec.kind
+        if kind is Kind.DATE:
+            return self.date(raw, path)
+        if kind is Kind.STATUS:
+            return self.status(raw, path)
+        if kind in (Kind.TEXT_LIST,):
+            return self.text_list(raw, path)
+        if kind is Kind.RENEGOTIATIONS:
+            return self.renegotiations(raw, path)
+        if kind is Kind.WAIVERS:
+            return self.waivers(raw, path)
+        if not isinstance(raw, str):
+            self.report(BAD_TYPE, path, f"`{path}` must be {self.form(kind)}, not a "
+                                        f"{'list' if isinstance(raw, list) else 'mapping'}")
+            return None
+        text = raw.strip()
+        if kind is Kind.LINE and "\n" in text:
+            self.report(BAD_TYPE, path, f"`{path}` must be one line: put the detail in the Markdown body")
+            return None
+        if kind is Kind.HANDLE and not _HANDLE.fullmatch(text):
+            self.report(BAD_TYPE, path, f"`{path}: {text}` is not a handle: write {self.form(kind)}, "
+                                        f"e.g. `{path}: {_suggest_handle(text)}`")
+            return None
+        if kind is Kind.SLUG and spec.name != "id" and not _SLUG.fullmatch(text):
+            self.report(BAD_TYPE, path, f"`{path}: {text}` is not a promise id: write the file name of the "
+                                        f"promise it serves, without `.md`, e.g. `{path}: {_slugify(text)}`")
+            return None
+        if kind is Kind.CONFIDENCE and text not in CONFIDENCES:
+            self.report(BAD_TYPE, path, f"`confidence: {text}` is not a confidence: write high, medium or low")
+            return None
+        return text
+
+    @staticmethod
+    def form(kind: Kind) -> str:
+        return {Kind.HANDLE: "a handle (letters, digits, `.`, `_` or `-`, no spaces)",
+                Kind.LINE: "one line of text", Kind.TEXT: "text", Kind.HANDLE_OR_TEXT: "a handle or text",
+                Kind.SLUG: "a promise id", Kind.CONFIDENCE: "high, medium or low"}.get(kind, kind.value)
+
+    def date(self, raw: Any, path: str) -> dt.date | None:
+        from .dates import VAGUE_DATE, date_problem
+
+        if not isinstance(raw, str):
+            self.report(VAGUE_DATE, path, f"`{path}` must be one date written YYYY-MM-DD, e.g. "
+                                          f"`{path.rsplit('.', 1)[-1]}: {self.today.year}-12-31`")
+            return None
+        parsed, problem = date_problem(raw.strip(), path.rsplit(".", 1)[-1], self.today)
+        if problem:
+            self.report(VAGUE_DATE, path, problem)
+        return parsed
+
+    def status(self, raw: Any, path: str) -> Status | None:
+        text = raw.strip().lower() if isinstance(raw, str) else ""
+        try:
+            return Status(text)
+        except ValueError:
+            names = [s.value for s in Status]
+            close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+            hint = f"did you mean `status: {close[0]}`? " if close else ""
+            shown = raw if isinstance(raw, str) else "a list or mapping"
+            self.report(BAD_STATUS, path, f"`status: {shown}` is not a status: {hint}write one of "
+                                          + ", ".join(names))
+            return None
+
+    def text_list(self, raw: Any, path: str) -> tuple[str, ...] | None:
+        if not isinstance(raw, list):
+            example = raw.strip() if isinstance(raw, str) else "…"
+            self.report(BAD_TYPE, path, f"`{path}` must be a list, one item per line: write `{path}:` and "
+                                        f"below it `  - {example}`")
+            return None
+        items = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, str) or not item.strip():
+                what = "empty" if item in (None, "") else "a list or mapping"
+                self.report(BAD_TYPE, f"{path}.{index}", f"item {index + 1} of `{path}` is {what}: write "
+                                                         "one line of text per item")
+                continue
+            items.append(item.strip())
+        return tuple(items)
+
+    def mappings(self, raw: Any, path: str, example: str) -> list[tuple[str, dict[str, Any]]]:
+        if not isinstance(raw, list):
+            self.report(BAD_TYPE, path, f"`{path}` must be a list of entries, e.g.\n{example}")
+            return []
+        entries = []
+        for index, item in enumerate(raw):
+            item_path = f"{path}.{index}"
+            if not isinstance(item, dict):
+                self.report(BAD_TYPE, item_path, f"entry {index + 1} of `{path}` must have named fields, e.g.\n"
+                                                 f"{example}")
+                continue
+            entries.append((item_path, item))
+        return entries
+
+    def renegotiations(self, raw: Any, path: str) -> tuple[Renegotiation, ...]:
+        example = ("  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n"
+                   "    reason: the database upgrade moved one week\n    agreed_by: payments")
+        result = []
+        for item_path, entry in self.mappings(raw, path, example):
+            self.unknown_keys(entry, RENEGOTIATION_FIELDS, item_path + ".")
+            values: dict[str, Any] = {}
+            invalid = set()
+            for spec in RENEGOTIATION_FIELDS:
+                value = entry.get(spec.name)
+                if value not in (None, ""):
+                    value = self.read(spec, value, f"{item_path}.{spec.name}")
+                    if value is None:
+                        invalid.add(spec.name)
+                    else:
+                        values[spec.name] = value
+            result.append(Renegotiation(on=values.pop("on", None), was=values.pop("was", None),
+                                        due=values.pop("due", None), key=item_path,
+                                        invalid=frozenset(invalid), **values))
+        return tuple(result)
+
+    def waivers(self, raw: Any, path: str) -> tuple[Waiver, ...]:
+        from . import lookup, suggest
+
+        example = "  - rule: P206\n    reason: quoting the runbook's own title"
+        result = []
+        for item_path, entry in self.mappings(raw, path, example):
+            self.unknown_keys(entry, WAIVER_FIELDS, item_path + ".")
+            name, reason = entry.get("rule"), entry.get("reason")
+            rule = lookup(name) if isinstance(name, str) else None
+            if rule is None:
+                shown = f"`{name}`" if isinstance(name, str) else "missing"
+                hint = suggest(name) if isinstance(name, str) else "name it, e.g. `rule: P206`"
+                self.report(BAD_TYPE, f"{item_path}.rule" if name else item_path,
+                            f"the waived rule is {shown}: {hint}")
+                continue
+            if not isinstance(reason, str) or not reason.strip():
+                self.report(BAD_TYPE, f"{item_path}.reason" if reason else item_path,
+                            f"the waiver of {rule.code} needs a `reason`: a waiver is a public exception, "
+                            "so say why, e.g. `reason: quoting the customer's own wording`")
+                continue
+            result.append(Waiver(rule.code, reason.strip()))
+        return tuple(result)
+
+    def check_id(self, given: str | None, stem: str) -> str:
+        if given is None:
+            if not _SLUG.fullmatch(stem):
+                self.report(BAD_ID, "id", f"the file name `{stem}.md` is not a valid id (lowercase letters, "
+                                          f"digits and `-`): rename the file to `{_slugify(stem)}.md`")
+            return stem
+        if not _SLUG.fullmatch(given):
+            self.report(BAD_ID, "id", f"`id: {given}` is not a slug (lowercase letters, digits and `-`): "
+                                      f"write `id: {stem if _SLUG.fullmatch(stem) else _slugify(given)}`, "
+                                      "or leave `id` out; it defaults to the file name")
+        elif given != stem:
+            self.report(BAD_ID, "id", f"`id: {given}` differs from the file name `{stem}.md`: rename the file "
+                                      f"to `{given}.md` or remove the `id` line")
+        return stem
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "promise"
+
+
+def _suggest_handle(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", ".", text.strip()).strip("._-").lower() or "ana.lima"
+
+
+def duplicate_ids(promises: Sequence[Promise]) -> Iterator[Finding]:
+    """P009, reported on every file that shares the id."""
+    by_id: dict[str, list[Promise]] = defaultdict(list)
+    for promise in promises:
+        by_id[promise.id].append(promise)
+    for same in by_id.values():
+        if len(same) > 1:
+            for promise in same:
+                others = ", ".join(p.path for p in same if p is not promise)
+                yield DUPLICATE_ID.at(promise.path, promise.at("id"),
+                                      f"the id `{promise.id}` is also used by {others}: ids are file names "
+                                      "and must be unique across folders; rename one file")

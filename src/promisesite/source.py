@@ -1,0 +1,214 @@
+"""Promise files → `Document`s: front matter as plain values with a position for every key.
+
+The front matter is composed by YAML's safe loader (the C one when present) and then
+walked here, so that keys are always text (`on:` is the key "on"), every scalar stays the
+text the author wrote (dates are validated later, as text), tags outside the core schema
+are refused, and alias bombs or absurd nesting stop at a budget instead of eating memory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .findings import Finding
+from .model import Position
+from .rules.fields import BAD_YAML, NO_FRONT_MATTER, UNREADABLE
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 20  # a promise needs 3 levels (renegotiations → entry → key)
+MAX_NODES = 20_000  # far beyond any real front matter, far below an alias bomb
+_CORE_TAGS = frozenset("tag:yaml.org,2002:" + name for name in
+                       ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
+_NULL = "tag:yaml.org,2002:null"
+_OPEN = re.compile(r"---[ \t]*\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER_HINT = ("start the file with a line `---`, then the fields (`title: …`, `promiser: …`), "
+                      "then a line `---`, then the Markdown body")
+
+
+@dataclass
+class Document:
+    """One promise file as read: its front matter values, their positions, the body."""
+
+    path: str
+    front: dict[str, Any] | None = None  # None when the file could not be read as front matter
+    positions: dict[str, Position] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.front is not None
+
+
+def discover(folder: Path) -> list[Path]:
+    """Every `*.md` below a folder, in path order; hidden folders are skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath, name) for name in filenames if name.endswith(".md") and not name.startswith("."))
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def read_document(path: Path, rel: str, root: Path | None = None) -> Document:
+    """Read one promise file; every problem becomes a finding on the returned document."""
+    if root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return _unreadable(rel, f"is a symbolic link to {target}, outside the repository, and is not "
+                                    "followed: copy the file into the repository instead")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return _unreadable(rel, f"cannot be read ({error.strerror or error}): check that it is a file "
+                                "you may read")
+    return parse_bytes(raw, rel)
+
+
+def parse_bytes(raw: bytes, rel: str) -> Document:
+    if b"\0" in raw:
+        line = raw[:raw.index(b"\0")].count(b"\n") + 1
+        return _unreadable(rel, f"contains a NUL byte on line {line}, so it is binary, not text: "
+                                "save the promise as UTF-8 text", (line, 1))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return _unreadable(rel, f"is not UTF-8 text (byte 0x{raw[error.start]:02X} on line {line}): save it "
+                                "as UTF-8, which every editor offers", (line, column))
+    return parse_text(text, rel)
+
+
+def parse_text(text: str, rel: str) -> Document:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    opening = _OPEN.match(text)
+    if not opening:
+        return Document(rel, findings=[NO_FRONT_MATTER.at(
+            rel, (1, 1), f"the file does not start with front matter: {_FRONT_MATTER_HINT}")])
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        return Document(rel, findings=[NO_FRONT_MATTER.at(
+            rel, (1, 1), "the front matter opened by `---` on line 1 is never closed: add a line `---` "
+                         "after the last field, before the Markdown body")])
+    yaml_text = text[opening.end():closing.start()]
+    body_line = yaml_text.count("\n") + 3  # opening line, the YAML, the closing line
+    body = text[closing.end() + 1:]
+    doc = Document(rel, body=body, body_line=body_line)
+    try:
+        front, positions = load_yaml(yaml_text, line_offset=2)
+    except YamlRefused as refused:
+        doc.findings.append(BAD_YAML.at(rel, refused.position, f"front matter: {refused}"))
+        return doc
+    if front is None:
+        doc.findings.append(BAD_YAML.at(rel, (1, 1), "the front matter is empty: write at least title, "
+                                                     "promiser, customer, status, due and done_when"))
+    elif not isinstance(front, dict):
+        doc.findings.append(BAD_YAML.at(rel, (2, 1), "the front matter is not a set of fields: "
+                                                     "write one `key: value` per line"))
+    else:
+        doc.front, doc.positions = front, positions
+    return doc
+
+
+class YamlRefused(Exception):
+    """YAML that cannot be read as plain data; the message says what to write instead."""
+
+    def __init__(self, message: str, position: Position):
+        super().__init__(message)
+        self.position = position
+
+
+def load_yaml(text: str, line_offset: int = 1) -> tuple[Any, dict[str, Position]]:
+    """Plain values (every scalar as its text, nulls as None) and the position of every key and item.
+
+    `line_offset` is the file line of the text's first line, so positions are file positions.
+    """
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as error:
+        # The context is where the broken construct began (the key whose value is an unclosed `[`).
+        mark = error.context_mark or error.problem_mark
+        position = (mark.line + line_offset, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise YamlRefused(f"not valid YAML ({problem}): {_yaml_hint(text, position[0] - line_offset)}",
+                          position) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise YamlRefused(f"not valid YAML ({error}): write plain `key: value` lines", (1, 1)) from None
+    if root is None:
+        return None, {}
+    positions: dict[str, Position] = {}
+    return _Walker(positions, line_offset).value(root, "", 0), positions
+
+
+def _unreadable(rel: str, message: str, position: Position = (1, 1)) -> Document:
+    return Document(rel, findings=[UNREADABLE.at(rel, position, f"the file {message}")])
+
+
+def _yaml_hint(yaml_text: str, index: int) -> str:
+    lines = yaml_text.split("\n")
+    line = lines[index] if 0 <= index < len(lines) else ""
+    if "\t" in line[:len(line) - len(line.lstrip())]:
+        return "indent with spaces, not tabs"
+    _, _, value = line.partition(": ")
+    if value[:1] in ("[", "{", "*", "&", "!", "%", "@", "`") or ": " in value or " #" in value:
+        return f"quote the value in double quotes, e.g. `{line.partition(':')[0].strip()}: \"{value.strip()}\"`"
+    return "check the indentation and quote any value that contains `: ` or ` #`"
+
+
+class _Walker:
+    """Turns composed YAML nodes into plain values, recording where each key and item stands."""
+
+    def __init__(self, positions: dict[str, Position], line_offset: int):
+        self.positions = positions
+        self.line_offset = line_offset
+        self.nodes = 0
+
+    def at(self, node: yaml.Node) -> Position:
+        return node.start_mark.line + self.line_offset, node.start_mark.column + 1
+
+    def value(self, node: yaml.Node, path: str, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise YamlRefused(f"the YAML expands to more than {MAX_NODES} values (aliases?): "
+                           "write the values out plainly, without `&anchors` and `*aliases`", self.at(node))
+        if depth > MAX_DEPTH:
+            raise YamlRefused(f"the YAML nests deeper than {MAX_DEPTH} levels: a promise needs at most 3",
+                           self.at(node))
+        if node.tag not in _CORE_TAGS:
+            raise YamlRefused(f"the tag {node.tag!r} is not allowed: this file holds plain data, so remove the "
+                           "tag and write the value as text", self.at(node))
+        if isinstance(node, yaml.ScalarNode):
+            if path and node.start_mark.line == node.end_mark.line:
+                quote = 1 if node.style in ("'", '"') else 0
+                line, column = self.at(node)
+                self.positions[path + "="] = (line, column + quote)
+            return None if node.tag == _NULL else node.value
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                item_path = f"{path}.{index}"
+                self.positions[item_path] = self.at(item)
+                items.append(self.value(item, item_path, depth + 1))
+            return items
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlRefused("a key is a list or mapping: write keys as plain words", self.at(key_node))
+            key = key_node.value
+            key_path = f"{path}.{key}" if path else key
+            if key in mapping:
+                first = self.positions[key_path][0]
+                raise YamlRefused(f"the key {key!r} appears twice (lines {first} and {self.at(key_node)[0]}): "
+                               "keep one", self.at(key_node))
+            self.positions[key_path] = self.at(key_node)
+            mapping[key] = self.value(value_node, key_path, depth + 1)
+        return mapping
