@@ -216,6 +216,7 @@ class _Builder:
             return None
         items = []
         for index, item in enumerate(raw):
+            item = self.colon_text(item, f"{path}.{index}")
             if not isinstance(item, str) or not item.strip():
                 what = "empty" if item in (None, "") else "a list or mapping"
                 self.report(BAD_TYPE, f"{path}.{index}", f"item {index + 1} of `{path}` is {what}: write "
@@ -223,6 +224,16 @@ class _Builder:
                 continue
             items.append(item.strip())
         return tuple(items)
+
+    def colon_text(self, item: Any, path: str) -> Any:
+        """`- may slip; mitigation: a replica` is YAML for a one-entry mapping, but the author meant text."""
+        if isinstance(item, dict) and len(item) == 1:
+            (key, value), = item.items()
+            if value is None or isinstance(value, str):
+                key_line = self.at(f"{path}.{key}")[0]
+                if value is None or self.doc.positions.get(f"{path}.{key}=", (0, 0))[0] == key_line:
+                    return f"{key}: {value}" if value else f"{key}:"
+        return item
 
     def mappings(self, raw: Any, path: str, example: str) -> list[tuple[str, dict[str, Any]]]:
         if not isinstance(raw, list):

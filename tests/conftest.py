@@ -1,0 +1,116 @@
+"""Shared fixtures: a promise repository in a temporary folder, and the CLI run in it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from promisesite.cli import cli
+
+TODAY = "2026-11-21"
+
+# A promise that passes every rule; tests change one thing at a time.
+GOOD: dict[str, Any] = {
+    "title": "Checkout p95 latency under 300 ms for the holiday peak",
+    "promiser": "ana.lima",
+    "customer": "payments",
+    "team": "platform",
+    "status": "promised",
+    "requested": "2026-10-01",
+    "promised": "2026-10-03",
+    "due": "2026-12-15",
+    "done_when": [
+        "p95 latency of POST /checkout is below 300 ms for 7 consecutive days",
+        "error rate of POST /checkout stays below 0.1% over the same 7 days",
+    ],
+}
+
+
+def front_matter(fields: dict[str, Any], body: str = "Context for the promise.\n") -> str:
+    """Render fields as front matter, one key per line, lists as block lists (predictable line numbers)."""
+    lines = ["---"]
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            for item in value:
+                if isinstance(item, dict):
+                    first = True
+                    for k, v in item.items():
+                        lines.append(f"  {'- ' if first else '  '}{k}: {v}")
+                        first = False
+                else:
+                    lines.append(f"  - {item}")
+        else:
+            lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + body
+
+
+def promise_text(body: str = "Context for the promise.\n", **changes: Any) -> str:
+    """GOOD with some fields changed; a value of None removes the field."""
+    return front_matter({**GOOD, **changes}, body)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return json.loads(self.stdout)
+
+    def codes(self) -> set[str]:
+        return {f["code"] for f in self.findings}
+
+
+class Repo:
+    """A promises repository on disk; `run` invokes the real CLI inside it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "promises").mkdir(exist_ok=True)
+
+    def write(self, name: str, text: str | bytes) -> Path:
+        path = self.root / "promises" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def promise(self, name: str = "checkout.md", **changes: Any) -> Path:
+        return self.write(name, promise_text(**changes))
+
+    def config(self, text: str) -> Path:
+        path = self.root / "promisesite.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        assert "Traceback" not in result.stdout + result.stderr
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    def check(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        return self.run("check", "--format", "json", "--today", TODAY, *args, env=env)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return Repo(tmp_path)
+
+
+ROOT = Path(__file__).resolve().parent.parent
