@@ -74,6 +74,8 @@ def read_document(path: Path, rel: str, root: Path | None = None) -> Document:
 
 
 def parse_bytes(raw: bytes, rel: str) -> Document:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return _unreadable(rel, "is UTF-16 text: save it as UTF-8, which every editor offers")
     if b"\0" in raw:
         line = raw[:raw.index(b"\0")].count(b"\n") + 1
         return _unreadable(rel, f"contains a NUL byte on line {line}, so it is binary, not text: "
@@ -135,8 +137,10 @@ def load_yaml(text: str, line_offset: int = 1) -> tuple[Any, dict[str, Position]
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
-        # The context is where the broken construct began (the key whose value is an unclosed `[`).
-        mark = error.context_mark or error.problem_mark
+        # The context is where the broken construct began (the key whose value is an unclosed `[`),
+        # except for a tab, which is exactly where the problem is.
+        tab = "tab" in (error.problem or "")
+        mark = (error.problem_mark if tab else None) or error.context_mark or error.problem_mark
         position = (mark.line + line_offset, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
         raise YamlRefused(f"not valid YAML ({problem}): {_yaml_hint(text, position[0] - line_offset)}",

@@ -280,8 +280,8 @@ class _Builder:
             name, reason = entry.get("rule"), entry.get("reason")
             rule = lookup(name) if isinstance(name, str) else None
             if rule is None:
-                shown = f"`{name}`" if isinstance(name, str) else "missing"
-                hint = suggest(name) if isinstance(name, str) else "name it, e.g. `rule: P206`"
+                shown = f"`{name}`" if isinstance(name, str) else "missing" if name is None else "not one code"
+                hint = suggest(name) if isinstance(name, str) else "name one rule, e.g. `rule: P206`"
                 self.report(BAD_TYPE, f"{item_path}.rule" if name else item_path,
                             f"the waived rule is {shown}: {hint}")
                 continue

@@ -1,0 +1,112 @@
+"""Bad input of every kind gets findings, never a traceback, and never changes the file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Repo, promise_text
+
+BAD_FILES: dict[str, bytes] = {
+    "empty": b"",
+    "only-dashes": b"---",
+    "only-opening": b"---\n",
+    "binary": bytes(range(256)),
+    "latin1": "---\ntitle: Café\n---\n".encode("latin-1"),
+    "utf16": promise_text().encode("utf-16"),
+    "lone-cr": promise_text().replace("\n", "\r").encode(),
+    "tabs": b"---\ntitle: x\n\tpromiser: y\n---\n",
+    "list-root": b"---\n- a\n---\n",
+    "scalar-root": b"---\njust text\n---\n",
+    "list-key": b"---\n? [a, b]\n: c\n---\n",
+    "int-keys": b"---\n1: a\n2: b\n---\n",
+    "null-key": b"---\n~: a\n---\n",
+    "two-documents": b"---\ntitle: a\n---\n--- \ntitle: b\n",
+    "document-marker-inside": b"---\ntitle: a\n--- x\n---\n",
+    "python-object": b"---\ntitle: !!python/object/new:os.system [echo pwned]\n---\n",
+    "binary-tag": b"---\ntitle: !!binary aGVsbG8=\n---\n",
+    "set-tag": b"---\ntags: !!set {a, b}\n---\n",
+    "alias-bomb": b"---\n" + b"a: &a [" + b",".join([b"lol"] * 9) + b"]\n" + b"".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n".encode() for i in range(8)) + b"---\n",
+    "deep-flow": b"---\ntitle: " + b"[" * 10000 + b"]" * 10000 + b"\n---\n",
+    "deep-block": b"---\n" + b"".join(b"  " * i + b"k:\n" for i in range(300)) + b"---\n",
+    "merge-key": b"---\nbase: &b {title: x}\n<<: *b\n---\n",
+    "huge-line": b"---\ntitle: " + b"a" * 200_000 + b"\n---\n",
+    "dates-as-lists": promise_text(due="[2026-12-01, 2026-12-02]", promised="{a: b}").encode(),
+    "mapping-title": promise_text(title="{a: b}").encode(),
+    "list-status": promise_text(status="[promised]").encode(),
+    "renegotiations-text": promise_text(renegotiations="moved twice").encode(),
+    "renegotiations-scalars": promise_text(renegotiations="[1, 2]").encode(),
+    "waivers-text": promise_text(waivers="P206").encode(),
+    "waivers-list-rule": promise_text(waivers="[{rule: [P206], reason: x}]").encode(),
+    "nested-done-when": promise_text(done_when="[[a, b], {c: d}]").encode(),
+    "year-zero": promise_text(due="0000-01-01").encode(),
+    "year-huge": promise_text(due="99999-01-01").encode(),
+    "control-chars": "---\ntitle: a\u0007b\n---\n".encode(),
+    "bidi-and-emoji": promise_text(title="Checkout \u202e under 300 ms 🚀").encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_gets_findings_not_a_traceback(repo: Repo, name: str) -> None:
+    path = repo.write(f"{name}.md", BAD_FILES[name])
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    started = time.perf_counter()
+    result = repo.check()
+    assert time.perf_counter() - started < 10  # a bound against pathological slowness, not a benchmark
+    assert result.exit_code in (0, 1), result.stderr
+    for finding in result.findings:
+        assert finding["path"] == f"promises/{name}.md"
+        assert finding["line"] >= 1 and finding["column"] >= 1
+        assert finding["message"] and finding["message"][0].islower() or finding["message"][0] in "`\""
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # check never writes
+    if name != "bidi-and-emoji":
+        assert result.exit_code == 1, f"{name} passed the check: {result.findings}"
+
+
+def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
+    """The same files through the real entry point, all at once."""
+    folder = tmp_path / "promises"
+    folder.mkdir()
+    for name, data in BAD_FILES.items():
+        (folder / f"{name}.md").write_bytes(data)
+    run = subprocess.run([sys.executable, "-m", "promisesite", "check", "--today", "2026-11-21"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={k: v for k, v in os.environ.items() if k != "PROMISESITE_DEBUG"})
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.stdout.count("promises/") >= len(BAD_FILES) - 1
+
+
+def test_unreadable_file(repo: Repo) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")  # pragma: no cover
+    path = repo.promise()
+    path.chmod(0)
+    assert repo.check().codes() == {"P001"}
+
+
+def test_symlink_outside_the_repository_is_not_followed(repo: Repo, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text(promise_text())
+    (repo.root / "promises" / "link.md").symlink_to(outside)
+    [finding] = repo.check().findings
+    assert finding["code"] == "P001" and "outside the repository" in finding["message"]
+
+
+def test_conformance_suite(tmp_path: Path) -> None:
+    """The public conformance suite of ../shared, when it is there (it is in CI)."""
+    runner = ROOT.parent / "shared" / "conformance" / "run"
+    if not runner.exists():
+        pytest.skip("../shared/conformance is not beside this checkout")
+    command = Path(sys.executable).parent / "promisesite"
+    run = subprocess.run([sys.executable, str(runner), "--cmd", str(command)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.strip().endswith(" 0 failed")
