@@ -11,7 +11,7 @@ from typing import Any
 from .model import (CONFIDENCES, DATE_PATTERN, FIELDS, HANDLE_PATTERN, RENEGOTIATION_FIELDS, RENEGOTIATION_REQUIRED,
                     SLUG_PATTERN, WAIVER_FIELDS, FieldSpec, Kind, Status)
 
-SCHEMA_ID = "https://promisesite.dev/schema/promise.json"
+SCHEMA_ID = "urn:promisesite:schema:promise"
 
 
 def _text(min_length: int = 1) -> dict[str, Any]:
