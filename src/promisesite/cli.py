@@ -123,6 +123,64 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
 
 
 @cli.command()
+@click.option("--source", type=click.Path(path_type=Path, file_okay=False), help="The promises folder.")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), help="Where to write the site.")
+@click.option("--base-url", help="The path (or full URL) the site is served under, e.g. /team-promises/.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too; overdue promises become errors.")
+@click.option("--allow-errors", is_flag=True, help="Build despite errors, marking each problem on its page.")
+@today_option
+@config_option
+@friendly
+def build(source: Path | None, output: Path | None, base_url: str | None, strict: bool, allow_errors: bool,
+          today: str | None, config_file: Path | None) -> None:
+    """Check the promises, then render the site into the output folder.
+
+    With an error-level finding the build stops (exit 1) and the previous site is left
+    untouched. The output folder is replaced atomically: a reader never sees a half-written
+    site.
+
+    \b
+    Examples:
+      promisesite build
+      promisesite build --base-url /team-promises/ --output public
+      promisesite build --allow-errors      # a preview that shows every problem
+    """
+    from .build import build as run_build
+    from .findings import format_text
+    from .site.writer import OutputRefused
+
+    config = _with_overrides(load_config(config_file), source=source, output=output, base_url=base_url)
+    try:
+        result = run_build(config, resolve_today(today), config.output, strict=strict, allow_errors=allow_errors)
+    except OutputRefused as error:
+        raise Failure(str(error)) from None
+    findings = result.check.findings
+    if findings:
+        click.echo(format_text(findings, len(result.check.files)), nl=False, err=True)
+    where = config.relative(config.output)
+    if result.written:
+        click.echo(f"Built {result.pages} pages from {len(result.check.promises)} promises into {where}/", err=True)
+    else:
+        click.echo(f"Not built: fix the errors above (or use --allow-errors); {where}/ is unchanged.", err=True)
+    sys.exit(result.check.exit_code(strict))
+
+
+def _with_overrides(config, **overrides):
+    """Command-line options over promisesite.yaml; paths relative to the working folder."""
+    from dataclasses import replace
+
+    from .config import normal_base_url
+
+    changes = {}
+    for key in ("source", "output"):
+        if overrides.get(key) is not None:
+            changes[key] = Path.cwd() / overrides[key]
+    if overrides.get("base_url"):
+        changes["base_url"] = normal_base_url(overrides["base_url"])
+    return replace(config, **changes) if changes else config
+
+
+@cli.command()
 @click.argument("code", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="markdown renders the catalogue for docs.")

@@ -119,7 +119,7 @@ class _Reader:
             if data.get(key) is not None:
                 values[key] = self.text(data[key], key)
         if "base_url" in values:
-            values["base_url"] = _normal_base_url(values["base_url"])
+            values["base_url"] = normal_base_url(values["base_url"])
         for key in ("source", "output", "templates"):
             if key in values:
                 values[key] = Path(values[key])
@@ -217,7 +217,7 @@ _EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "sourc
              "people": "Ana Lima", "teams": "Platform"}
 
 
-def _normal_base_url(value: str) -> str:
+def normal_base_url(value: str) -> str:
     """`team-promises` → `/team-promises/`; full URLs keep their scheme and host."""
     if "://" in value:
         return value.rstrip("/") + "/"

@@ -1,0 +1,222 @@
+"""The whole set of promises: lookups, groups, the promise tree, and reliability accounting (SPEC §6).
+
+Everything here is derived from the promises, the config and today; nothing reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from .config import Config
+from .findings import Finding
+from .model import Promise, Status
+
+
+class Outcome(str, enum.Enum):
+    """How a promise counts in reliability; each counted promise has exactly one."""
+
+    KEPT = "kept"
+    RENEGOTIATED = "kept-after-renegotiation"
+    LATE = "late"
+    BROKEN = "broken"
+
+    @property
+    def label(self) -> str:
+        return {"kept": "kept", "kept-after-renegotiation": "kept after renegotiation", "late": "late",
+                "broken": "broken"}[self.value]
+
+
+def outcome(promise: Promise, today: dt.date) -> Outcome | None:
+    """The promise's outcome per SPEC §6, or None when it is not (yet) counted."""
+    status, due, delivered = promise.status, promise.due, promise.delivered
+    if status is Status.REVOKED:
+        return Outcome.BROKEN
+    if status is Status.ACCEPTED:
+        if due is None or delivered is None:
+            return None
+        renegotiated_late = any(r.on and r.was and r.on > r.was for r in promise.renegotiations)
+        if delivered > due or renegotiated_late:
+            return Outcome.LATE
+        return Outcome.RENEGOTIATED if promise.renegotiations else Outcome.KEPT
+    if status is not None and status.is_open and due is not None and due < today:
+        if delivered is None or delivered > due:
+            return Outcome.BROKEN
+    return None
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Counts of each outcome among a set of promises, and their shares of the counted ones."""
+
+    counts: Mapping[Outcome, int]
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome | None]) -> Reliability:
+        counter = Counter(o for o in outcomes if o is not None)
+        return cls({o: counter.get(o, 0) for o in Outcome})
+
+    @property
+    def counted(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, outcome: Outcome) -> float:
+        return self.counts[outcome] / self.counted if self.counted else 0.0
+
+    @property
+    def kept_share(self) -> float:
+        """Kept, with or without an honest renegotiation: the headline figure."""
+        return self.share(Outcome.KEPT) + self.share(Outcome.RENEGOTIATED)
+
+    def rows(self) -> list[tuple[Outcome, int, float]]:
+        return [(o, self.counts[o], self.share(o)) for o in Outcome]
+
+
+@dataclass(frozen=True)
+class State:
+    """What a promise's page and data show beyond its fields, computed for today."""
+
+    is_open: bool
+    overdue: bool
+    days_to_due: int | None  # negative when past due
+    outcome: Outcome | None
+
+
+def segment(handle: str) -> str:
+    """A handle's URL segment: lowercased, each run of characters outside [a-z0-9] turned into `-`."""
+    return re.sub(r"[^a-z0-9]+", "-", handle.lower())
+
+
+@dataclass
+class Group:
+    """The promises of one team, customer or person, under one URL segment."""
+
+    kind: str  # "teams", "customers" or "people"
+    segment: str
+    handle: str
+    name: str
+    promises: list[Promise] = field(default_factory=list)  # as promiser / of the team / to the customer
+    as_customer: list[Promise] = field(default_factory=list)  # people only
+
+    @property
+    def title(self) -> str:
+        return self.name or self.handle
+
+
+class Ledger:
+    def __init__(self, promises: Sequence[Promise], config: Config, today: dt.date,
+                 findings: Iterable[Finding] = (), waived: Mapping[str, list[Finding]] | None = None):
+        self.config, self.today = config, today
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            self.findings[finding.path].append(finding)
+        self.waived = dict(waived or {})
+        by_id: dict[str, Promise] = {}
+        for promise in sorted(promises, key=lambda p: p.path):
+            by_id.setdefault(promise.id, promise)  # a duplicate id (P009) keeps the first file
+        self.by_id = dict(sorted(by_id.items()))
+        self.promises = list(self.by_id.values())
+        self.states = {p.id: self._state(p) for p in self.promises}
+        self.children: dict[str, list[Promise]] = defaultdict(list)
+        for promise in self.promises:
+            if promise.serves in self.by_id and promise.serves != promise.id:
+                self.children[promise.serves].append(promise)
+        self.roots = [p for p in self.promises if p.serves not in self.by_id or p.serves == p.id]
+        self.teams = self._groups("teams")
+        self.customers = self._groups("customers")
+        self.people = self._groups("people")
+
+    # --- one promise -------------------------------------------------------------------------
+
+    def _state(self, promise: Promise) -> State:
+        days = (promise.due - self.today).days if promise.due else None
+        delivered_in_time = promise.delivered is not None and promise.due is not None \
+            and promise.delivered <= promise.due
+        overdue = promise.is_open and days is not None and days < 0 and not delivered_in_time
+        return State(promise.is_open, overdue, days, outcome(promise, self.today))
+
+    def state(self, promise: Promise) -> State:
+        return self.states[promise.id]
+
+    def parent(self, promise: Promise) -> Promise | None:
+        parent = self.by_id.get(promise.serves)
+        return parent if parent is not promise else None
+
+    def ancestors(self, promise: Promise) -> list[Promise]:
+        """From the top of the tree down to the promise's parent (stops at a cycle)."""
+        chain, seen = [], {promise.id}
+        parent = self.parent(promise)
+        while parent is not None and parent.id not in seen:
+            chain.append(parent)
+            seen.add(parent.id)
+            parent = self.parent(parent)
+        return chain[::-1]
+
+    def subtree(self, promise: Promise, depth: int = 0, seen: set[str] | None = None) -> list[tuple[int, Promise]]:
+        """The promise and all that serve it, depth first, with their depth."""
+        seen = set() if seen is None else seen
+        if promise.id in seen:
+            return []
+        seen.add(promise.id)
+        rows = [(depth, promise)]
+        for child in self.children.get(promise.id, ()):
+            rows.extend(self.subtree(child, depth + 1, seen))
+        return rows
+
+    # --- sets ----------------------------------------------------------------------------------
+
+    def with_status(self, status: Status) -> list[Promise]:
+        return [p for p in self.promises if p.status is status]
+
+    def status_counts(self) -> list[tuple[Status, int]]:
+        counts = Counter(p.status for p in self.promises)
+        return [(status, counts.get(status, 0)) for status in Status]
+
+    def overdue(self) -> list[Promise]:
+        return sorted((p for p in self.promises if self.states[p.id].overdue), key=lambda p: (p.due, p.id))
+
+    def due_within(self, days: int) -> list[Promise]:
+        end = self.today + dt.timedelta(days=days)
+        return sorted((p for p in self.promises if p.is_open and p.due and self.today <= p.due <= end
+                       and not self.states[p.id].overdue), key=lambda p: (p.due, p.id))
+
+    def recently_accepted(self, limit: int = 10) -> list[Promise]:
+        accepted = [p for p in self.promises if p.status is Status.ACCEPTED and p.accepted]
+        return sorted(accepted, key=lambda p: (p.accepted, p.id), reverse=True)[:limit]
+
+    def reliability(self, promises: Iterable[Promise]) -> Reliability:
+        return Reliability.of(self.states[p.id].outcome for p in promises)
+
+    # --- groups --------------------------------------------------------------------------------
+
+    def is_team(self, handle: str) -> bool:
+        return handle in self.config.teams or any(p.team == handle for p in self.promises)
+
+    def _groups(self, kind: str) -> dict[str, Group]:
+        registry = {"teams": self.config.teams, "people": self.config.people, "customers": {}}[kind]
+        groups: dict[str, Group] = {}
+
+        def group(handle: str) -> Group:
+            key = segment(handle)
+            if key not in groups:
+                entry = self.config.teams.get(handle) or self.config.people.get(handle)
+                groups[key] = Group(kind, key, handle, getattr(entry, "name", "") if entry else "")
+            return groups[key]
+
+        for handle in registry:
+            group(handle)
+        for promise in self.promises:
+            if kind == "teams" and promise.team:
+                group(promise.team).promises.append(promise)
+            elif kind == "customers" and promise.customer:
+                group(promise.customer).promises.append(promise)
+            elif kind == "people":
+                if promise.promiser:
+                    group(promise.promiser).promises.append(promise)
+                if promise.customer and not self.is_team(promise.customer):
+                    group(promise.customer).as_customer.append(promise)
+        return dict(sorted(groups.items()))

@@ -1,0 +1,173 @@
+"""The site's data files: promises.json, iCalendar (RFC 5545), Atom (RFC 4287) and the sitemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable, Sequence
+from xml.etree import ElementTree as ET
+
+from .. import __version__
+from ..ledger import Ledger
+from ..model import Promise, Status
+from .urls import Urls
+
+FEED_ENTRIES = 50
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]:
+    """One promise as data: every field, plus its state as of today and its URL."""
+    state = ledger.state(promise)
+    return {
+        "id": promise.id, "path": promise.path, "url": urls.absolute(urls.promise(promise.id)),
+        "title": promise.title, "promiser": promise.promiser, "customer": promise.customer, "team": promise.team,
+        "status": promise.status.value if promise.status else None,
+        "due": _iso(promise.due), "requested": _iso(promise.requested), "promised": _iso(promise.promised),
+        "delivered": _iso(promise.delivered), "accepted": _iso(promise.accepted), "closed": _iso(promise.closed),
+        "closed_reason": promise.closed_reason or None, "done_when": list(promise.done_when),
+        "measured_by": promise.measured_by or promise.customer, "standards": list(promise.standards),
+        "risks": list(promise.risks), "help": promise.help or None, "serves": promise.serves or None,
+        "served_by": [child.id for child in ledger.children.get(promise.id, [])],
+        "confidence": promise.confidence or None, "tags": list(promise.tags),
+        "renegotiations": [{"on": _iso(r.on), "was": _iso(r.was), "due": _iso(r.due), "reason": r.reason,
+                            "agreed_by": r.agreed_by, "changed": r.changed or None} for r in promise.renegotiations],
+        "waivers": [{"rule": w.rule, "reason": w.reason} for w in promise.waivers],
+        "open": state.is_open, "overdue": state.overdue, "days_to_due": state.days_to_due,
+        "outcome": state.outcome.value if state.outcome else None,
+        "findings": [{"code": f.code, "level": f.level, "line": f.line, "message": f.message}
+                     for f in ledger.findings.get(promise.path, [])],
+    }
+
+
+def promises_json(ledger: Ledger, urls: Urls) -> bytes:
+    return json_bytes([promise_data(ledger, urls, p) for p in ledger.promises])
+
+
+# --- iCalendar -----------------------------------------------------------------------------------
+
+def _ics_text(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1)."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current, size, limit = [], [], 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # continuation lines start with a space
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str) -> bytes:
+    """All-day events on the due dates; UIDs are stable across builds and calendars."""
+    host = urls.origin.split("://", 1)[-1] or "promisesite"
+    stamp = ledger.today.strftime("%Y%m%dT000000Z")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//promisesite//promisesite {__version__}//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(name)}"]
+    seen: set[str] = set()
+    for promise in sorted(promises, key=lambda p: (p.due or dt.date.min, p.id)):
+        if promise.due is None or promise.id in seen:
+            continue
+        seen.add(promise.id)
+        status = promise.status.value if promise.status else "unknown"
+        description = [f"{promise.promiser} promised {promise.customer}: {status}."]
+        description += ["Done when:"] + [f"- {c}" for c in promise.done_when] if promise.done_when else []
+        event_status = ("CANCELLED" if promise.status in (Status.CANCELLED, Status.REVOKED, Status.DECLINED,
+                                                          Status.WITHDRAWN)
+                        else "TENTATIVE" if promise.status in (Status.REQUESTED, Status.OFFERED, Status.COUNTERED)
+                        else "CONFIRMED")
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{promise.id}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{promise.due.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(promise.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{_ics_text('Due: ' + promise.title)}",
+            f"DESCRIPTION:{_ics_text(chr(10).join(description))}",
+            f"URL:{urls.absolute(urls.promise(promise.id))}",
+            f"CATEGORIES:{','.join(_ics_text(c) for c in [status, *promise.tags])}",
+            f"STATUS:{event_status}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+# --- Atom and sitemap ----------------------------------------------------------------------------
+
+def last_change(promise: Promise) -> dt.date:
+    dates = [promise.requested, promise.promised, promise.delivered, promise.accepted, promise.closed]
+    dates += [r.on for r in promise.renegotiations]
+    known = [d for d in dates if d]
+    return max(known) if known else dt.date(1970, 1, 1)
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def atom(ledger: Ledger, urls: Urls, title: str) -> bytes:
+    """The promises that changed most recently, newest first."""
+    ET.register_namespace("", ATOM)
+    recent = sorted(ledger.promises, key=lambda p: (last_change(p), p.id), reverse=True)[:FEED_ENTRIES]
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    home = urls.absolute(urls.home())
+    _sub(feed, "title", title)
+    _sub(feed, "id", home if urls.origin else f"urn:promisesite:feed:{urls.base}")
+    _sub(feed, "updated", _stamp(max((last_change(p) for p in recent), default=ledger.today)))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=urls.absolute(urls.file("feed.xml")))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=home)
+    _sub(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", title)
+    _sub(feed, "generator", "promisesite").set("version", __version__)
+    for promise in recent:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _sub(entry, "title", promise.title or promise.id)
+        url = urls.absolute(urls.promise(promise.id))
+        _sub(entry, "id", url if urls.origin else f"urn:promisesite:promise:{promise.id}")
+        _sub(entry, "updated", _stamp(last_change(promise)))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
+        _sub(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", promise.promiser or "unknown")
+        status = promise.status.value if promise.status else "unknown"
+        due = f", due {promise.due.isoformat()}" if promise.due else ""
+        _sub(entry, "summary", f"{status}: {promise.promiser} → {promise.customer}{due}")
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=status)
+    ET.indent(feed)
+    return (b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+            + b"\n")
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = text
+    return element
+
+
+def sitemap(urls: Urls, pages: Sequence[str]) -> bytes:
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    ET.register_namespace("", namespace)
+    root = ET.Element(f"{{{namespace}}}urlset")
+    for page in pages:
+        folder = page.removesuffix("index.html")
+        ET.SubElement(ET.SubElement(root, f"{{{namespace}}}url"), f"{{{namespace}}}loc").text = \
+            urls.absolute(urls.base + folder)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"

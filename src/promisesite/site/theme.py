@@ -1,0 +1,81 @@
+"""The theme: the built-in templates, overridable file by file from the repository's `templates/`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from ..config import Config, ConfigError
+
+BUILTIN = "promisesite"  # package whose templates/ folder holds the built-in theme
+
+
+def environment(config: Config) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if config.templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(config.templates)))
+    loaders.append(jinja2.PackageLoader(BUILTIN, "templates"))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["date"] = format_date
+    env.filters["days"] = relative_days
+    env.filters["percent"] = lambda share: f"{round(share * 100)}%"
+    return env
+
+
+def render(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render a template; a broken template is a configuration error naming its file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or error.name or name
+        raise ConfigError(f"{where}:{error.lineno}: template error: {error.message}") from None
+    except jinja2.TemplateNotFound as error:
+        raise ConfigError(f"template {error.name!r} not found (needed by {name}): restore it, or remove the "
+                          "override that includes it") from None
+    except jinja2.UndefinedError as error:
+        raise ConfigError(f"{_template_frame(name)}: template error: {error.message}: use only the variables "
+                          "the built-in template of the same name uses") from None
+
+
+def asset(config: Config, name: str) -> bytes:
+    """A static file of the theme (`assets/style.css`), from the override folder when it has one."""
+    override = config.templates / "assets" / name
+    if override.is_file():
+        return override.read_bytes()
+    return resources.files(BUILTIN).joinpath("templates", "assets", name).read_bytes()
+
+
+def asset_names() -> list[str]:
+    folder = resources.files(BUILTIN).joinpath("templates", "assets")
+    return sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else "—"
+
+
+def relative_days(days: int | None) -> str:
+    """`in 5 days`, `today`, `3 days ago`."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def _template_frame(name: str) -> str:
+    import sys
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
+        if frame.filename and not frame.filename.endswith(".py"):
+            return f"{Path(frame.filename).name}:{frame.lineno}"
+    return name

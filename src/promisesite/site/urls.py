@@ -1,0 +1,59 @@
+"""The URL map of SPEC §6. Every page is a folder with index.html, linked with a trailing slash."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ..ledger import segment
+from ..model import SLUG_PATTERN
+
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+class Urls:
+    """Links under `base_url`: a path (`/team-promises/`) or a full URL (`https://x.example/p/`)."""
+
+    def __init__(self, base_url: str = "/"):
+        parts = urlsplit(base_url)
+        path = parts.path if parts.scheme else base_url
+        self.base = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+    def page(self, *parts: str) -> str:
+        """A page's link: `/base/a/b/`."""
+        return self.base + "".join(f"{part}/" for part in parts)
+
+    def file(self, *parts: str) -> str:
+        """A file's link: `/base/a/b.json`."""
+        return self.base + "/".join(parts)
+
+    def absolute(self, url: str) -> str:
+        """A link for feeds and sitemaps; absolute when base_url names a host."""
+        return self.origin + url
+
+    def home(self) -> str:
+        return self.base
+
+    def promise(self, promise_id: str) -> str:
+        return self.page("promises", promise_slug(promise_id))
+
+    def group(self, kind: str, handle: str) -> str:
+        return self.page(kind, segment(handle))
+
+    def status(self, status: str) -> str:
+        return self.page("status", status)
+
+    def asset(self, name: str) -> str:
+        return self.file("assets", name)
+
+
+def promise_slug(promise_id: str) -> str:
+    """The id when it is a valid slug; otherwise (only with --allow-errors) a safe stand-in."""
+    return promise_id if _SLUG.fullmatch(promise_id) else segment(promise_id).strip("-") or "promise"
+
+
+def output_path(url: str, base: str) -> str:
+    """The file a link resolves to, relative to the output folder: `/base/a/` → `a/index.html`."""
+    relative = url[len(base):] if url.startswith(base) else url.lstrip("/")
+    return relative + "index.html" if relative.endswith("/") or relative == "" else relative

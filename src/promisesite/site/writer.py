@@ -1,0 +1,124 @@
+"""Writing the site: refuse dangerous output folders, then replace the output folder atomically.
+
+The new site is written into a sibling folder and swapped in with one `renameat2(RENAME_EXCHANGE)`
+where the kernel offers it (two renames elsewhere), so a reader sees the old site or the new
+one, never a half-written one. A build killed midway leaves only a hidden sibling folder,
+which the next build removes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+from .. import __version__
+from ..config import Config
+
+MARKER = ".promisesite-build"
+_BUILDING = ".building-"
+_OLD = ".old-"
+
+
+class OutputRefused(Exception):
+    """An output folder promisesite must not write to (exit code 2, nothing touched)."""
+
+
+def check_output(output: Path, config: Config) -> None:
+    """SPEC §5: never the source, templates or config, nor a folder an earlier build did not make."""
+    target = output.resolve()
+    protected = [("the source folder", config.source), ("the templates folder", config.templates)]
+    if config.file:
+        protected.append(("the config file", config.file))
+    for label, path in protected:
+        path = path.resolve()
+        if target == path or target in path.parents:
+            raise OutputRefused(f"the output folder {output} {'is' if target == path else 'contains'} {label} "
+                                f"{path}: choose another output, e.g. `--output site`")
+        if path.is_dir() and path in target.parents:
+            raise OutputRefused(f"the output folder {output} is inside {label} {path}: choose a folder outside it, "
+                                "e.g. `--output site`")
+    if target.exists() and not target.is_dir():
+        raise OutputRefused(f"the output {output} is a file, not a folder: choose a folder, e.g. `--output site`")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise OutputRefused(f"the output folder {output} is not empty and was not made by promisesite build: "
+                            "empty it, or choose another, e.g. `--output site`")
+
+
+def write_site(output: Path, files: Mapping[str, bytes]) -> None:
+    """Write every file into a fresh folder beside `output`, then swap it in."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(output)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}{_BUILDING}", dir=output.parent))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        root = staging.resolve()
+        made: set[Path] = {root}
+        for relative, data in files.items():
+            path = (root / relative).resolve()
+            if root not in path.parents:
+                raise OutputRefused(f"refusing to write {relative!r} outside the output folder")
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(data)
+        (root / MARKER).write_text(f"made by promisesite {__version__}; replaced on every build\n")
+        _swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    if output.exists():
+        if _exchange(staging, output):
+            shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}{_OLD}", dir=output.parent))
+        os.rmdir(old)
+        os.rename(output, old)
+        os.rename(staging, output)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, output)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where that is not available."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+_LIBC: ctypes.CDLL | None = None
+
+
+def _libc() -> ctypes.CDLL | None:
+    global _LIBC
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        except OSError:
+            return None
+    return _LIBC
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Staging folders of builds that were killed before they could clean up."""
+    for prefix in (_BUILDING, _OLD):
+        for leftover in output.parent.glob(f".{output.name}{prefix}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
