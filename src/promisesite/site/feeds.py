@@ -102,7 +102,7 @@ def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str)
             f"DTEND;VALUE=DATE:{(promise.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
             f"SUMMARY:{_ics_text('Due: ' + promise.title)}",
             f"DESCRIPTION:{_ics_text(chr(10).join(description))}",
-            f"URL:{urls.absolute(urls.promise(promise.id))}",
+            *([f"URL:{urls.absolute(urls.promise(promise.id))}"] if urls.origin else []),
             f"CATEGORIES:{','.join(_ics_text(c) for c in [status, *promise.tags])}",
             f"STATUS:{event_status}",
             "TRANSP:TRANSPARENT",

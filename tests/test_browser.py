@@ -1,0 +1,142 @@
+"""The built site in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Set PROMISESITE_SCREENSHOTS=folder to keep the screenshots (the README's come from here).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import TODAY, Repo
+from sitetools import copy_sample
+
+CHROMIUM = os.environ.get("PROMISESITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+PAGES = {
+    "dashboard": "/",
+    "promise": "/promises/checkout-latency/",
+    "team": "/teams/platform/",
+    "person": "/people/ana-lima/",
+}
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = Repo(root).run("build", "--today", TODAY)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does)")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("PROMISESITE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_loads_cleanly_and_is_accessible(browser, site_url: str, screenshots: Path, name: str,
+                                              scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+            if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    response = page.goto(site_url + PAGES[name])
+    assert response is not None and response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").count() == 1
+    assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1
+    assert page.locator("form.search").is_visible()  # the search script ran
+    results = Axe().run(page)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes"
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert problems == []
+    page.screenshot(path=str(screenshots / f"{name}-{scheme}.png"), full_page=True)
+    page.close()
+
+
+def test_search_narrows_the_list(browser, site_url: str, screenshots: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "/")
+    search = page.get_by_role("searchbox")
+    search.click()
+    search.fill("checkout")
+    items = page.locator("#search-results li")
+    items.first.wait_for()
+    broad = items.count()
+    search.fill("checkout latency")
+    page.wait_for_function(f"document.querySelectorAll('#search-results li').length < {broad}")
+    narrow = items.count()
+    assert 0 < narrow < broad
+    assert page.locator("#search-results .count").inner_text() == f"{narrow} promise{'s' * (narrow != 1)}"
+    search.fill("ana.lima platform")
+    page.wait_for_function("document.querySelector('#search-results .count') && "
+                           "/ana|promise/.test(document.querySelector('#search-results').textContent)")
+    by_person = [item.inner_text() for item in items.all()]
+    assert by_person and all("Ana Lima" not in text or "ana.lima" in text for text in by_person)
+    search.fill("no such promise at all")
+    page.wait_for_function("document.querySelector('#search-results .count') && "
+                           "document.querySelector('#search-results .count').textContent.startsWith('No promise')")
+    assert items.count() == 0
+    search.fill("holiday")
+    items.first.wait_for()
+    page.screenshot(path=str(screenshots / "search.png"))
+    items.first.locator("a").click()
+    page.wait_for_load_state()
+    assert "/promises/" in page.url
+    page.close()
+
+
+def test_site_works_without_javascript(browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/")
+    assert not page.locator("form.search").is_visible()  # only search needs JavaScript
+    page.get_by_role("link", name="Teams", exact=True).click()
+    page.get_by_role("link", name="Platform").first.click()
+    assert page.url.endswith("/teams/platform/")
+    assert page.locator("h1").inner_text().startswith("Platform")
+    context.close()
