@@ -88,10 +88,10 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
         if promise is not None:
             promises.append(promise)
     findings.extend(check_promises(promises, config))
-    return _settle(promises, findings, sorted(set(reported)), config, strict)
+    return settle(promises, findings, sorted(set(reported)), config, strict)
 
 
-def _settle(promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config,
+def settle(promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config,
             strict: bool) -> CheckResult:
     """Apply waivers and configured levels, and keep the reported files' findings, sorted."""
     waivers = {p.path: {w.rule for w in p.waivers} for p in promises}

@@ -181,6 +181,36 @@ def _with_overrides(config, **overrides):
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port; 0 picks a free one.")
+@click.option("--poll", is_flag=True, help="Poll for changes instead of native events (network drives, containers).")
+@today_option
+@click.option("--source", type=click.Path(path_type=Path, file_okay=False), help="The promises folder.")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the site (default: a temporary folder, removed on exit).")
+@config_option
+@friendly
+def serve(host: str, port: int, poll: bool, today: str | None, source: Path | None, output: Path | None,
+          config_file: Path | None) -> None:
+    """Build, serve and watch: every save reaches the open pages at once.
+
+    A file that breaks mid-edit shows its findings in the browser while the last good
+    version is served; the next good save recovers. Ctrl-C stops.
+
+    \b
+    Examples:
+      promisesite serve
+      promisesite serve --port 8080 --today 2026-11-21
+      promisesite serve --poll          # on a network drive or in a container
+    """
+    from .serve.server import serve as run_server
+
+    overrides = {"source": Path.cwd() / source if source else None}
+    sys.exit(run_server(config_file, today, host, port, poll, Path.cwd() / output if output else None, overrides))
+
+
+@cli.command()
 @click.argument("code", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="markdown renders the catalogue for docs.")

@@ -6,7 +6,10 @@ ledger (promises, config, today) gives byte-identical files.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, Callable
+
+import jinja2
 
 from .. import __version__
 from ..config import Config
@@ -25,19 +28,23 @@ DUE_SOON_DAYS = 14
 class Site:
     """Renders pages from one ledger; `files()` is the whole site."""
 
-    def __init__(self, ledger: Ledger, config: Config, serve_script: str = ""):
+    def __init__(self, ledger: Ledger, config: Config, theme: jinja2.Environment | None = None,
+                 markdown: MarkdownRenderer | None = None):
         self.ledger, self.config = ledger, config
         self.urls = Urls(config.base_url)
-        self.env = environment(config)
-        self.markdown = MarkdownRenderer()
+        self.env = theme or environment(config)
+        self.markdown = markdown or MarkdownRenderer()
         self.globals: dict[str, Any] = {
-            "site": {"title": config.title, "repo_url": config.repo_url, "version": __version__,
-                     "serve_script": serve_script},
+            "site": {"title": config.title, "repo_url": config.repo_url, "version": __version__},
             "urls": self.urls, "ledger": ledger, "today": ledger.today, "statuses": list(Status),
             "state": ledger.state, "due_note": due_note, "person_url": self.person_url,
             "customer_url": self.customer_url, "team_url": self.team_url, "display": self.display,
             "edit_url": self.edit_url, "group_kinds": GROUP_KINDS,
         }
+
+    def with_ledger(self, ledger: Ledger) -> Site:
+        """The same theme over new promises: what `serve` does after an edit."""
+        return Site(ledger, self.config, self.env, self.markdown)
 
     # --- links and names used by templates ------------------------------------------------------
 
@@ -65,50 +72,60 @@ class Site:
 
     # --- pages ---------------------------------------------------------------------------------
 
-    def page(self, url: str, template: str, **context: Any) -> tuple[str, bytes]:
-        html = render(self.env, template, **self.globals, page_url=url, **context)
-        return output_path(url, self.urls.base), html.encode("utf-8")
+    def page(self, url: str, template: str, **context: Any) -> bytes:
+        return render(self.env, template, **self.globals, page_url=url, **context).encode("utf-8")
 
     def files(self) -> dict[str, bytes]:
+        """The whole site."""
+        return {path: render_file() for path, render_file in self.plan().items()}
+
+    def plan(self) -> dict[str, Callable[[], bytes]]:
+        """Every output path with the function that renders it, so `serve` can render only some."""
         ledger, urls = self.ledger, self.urls
-        out: dict[str, bytes] = {}
+        plan: dict[str, Callable[[], bytes]] = {}
 
-        def add(item: tuple[str, bytes]) -> None:
-            out[item[0]] = item[1]
+        def page(url: str, template: str, **context: Any) -> None:
+            plan[output_path(url, urls.base)] = functools.partial(self.page, url, template, **context)
 
-        add(self.page(urls.home(), "index.html", overdue=ledger.overdue(), due_soon=ledger.due_within(DUE_SOON_DAYS),
-                      due_soon_days=DUE_SOON_DAYS, recently_accepted=ledger.recently_accepted(),
-                      trees=[ledger.subtree(root) for root in ledger.roots if ledger.children.get(root.id)],
-                      standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id))))
+        page(urls.home(), "index.html", overdue=ledger.overdue(), due_soon=ledger.due_within(DUE_SOON_DAYS),
+             due_soon_days=DUE_SOON_DAYS, recently_accepted=ledger.recently_accepted(),
+             trees=[ledger.subtree(root) for root in ledger.roots if ledger.children.get(root.id)],
+             standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)))
         for promise in ledger.promises:
-            add(self.promise_page(promise))
-        add(self.page(urls.page("promises"), "list.html", heading="All promises", promises=ledger.promises,
-                      intro=f"{len(ledger.promises)} promises, by id."))
+            plan[self.promise_path(promise.id)] = functools.partial(self.promise_page, promise)
+        page(urls.page("promises"), "list.html", heading="All promises", promises=ledger.promises,
+             intro=f"{len(ledger.promises)} promises, by id.")
+        overdue_ids = {p.id for p in ledger.overdue()}
         for kind, label in GROUP_KINDS.items():
             groups: dict[str, Group] = getattr(ledger, kind)
-            add(self.page(urls.page(kind), "groups.html", kind=kind, label=label, groups=list(groups.values()),
-                          overdue_ids={p.id for p in ledger.overdue()}))
+            page(urls.page(kind), "groups.html", kind=kind, label=label, groups=list(groups.values()),
+                 overdue_ids=overdue_ids)
             for group in groups.values():
-                add(self.page(urls.page(kind, group.segment), "group.html", group=group, kind=kind, label=label,
-                              reliability=ledger.reliability(group.promises)))
-                out[f"{kind}/{group.segment}/calendar.ics"] = feeds.calendar(
-                    ledger, urls, group.promises + group.as_customer, f"{self.config.title}: {group.title}")
+                page(urls.page(kind, group.segment), "group.html", group=group, kind=kind, label=label,
+                     reliability=ledger.reliability(group.promises))
+                plan[f"{kind}/{group.segment}/calendar.ics"] = functools.partial(
+                    feeds.calendar, ledger, urls, group.promises + group.as_customer,
+                    f"{self.config.title}: {group.title}")
         for status in Status:
-            add(self.page(urls.status(status.value), "list.html", heading=f"Status: {status.value}",
-                          promises=ledger.with_status(status), status=status, intro=STATUS_MEANING[status]))
-        add(self.page(urls.page("overdue"), "list.html", heading="Overdue", promises=ledger.overdue(),
-                      intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks."))
-        out["404.html"] = self.page(urls.file("404.html"), "404.html")[1]
-        out["promises.json"] = feeds.promises_json(ledger, urls)
-        out["calendar.ics"] = feeds.calendar(ledger, urls, ledger.promises, self.config.title)
-        out["feed.xml"] = feeds.atom(ledger, urls, self.config.title)
-        out["schema.json"] = feeds.json_bytes(front_matter_schema())
+            page(urls.status(status.value), "list.html", heading=f"Status: {status.value}",
+                 promises=ledger.with_status(status), status=status, intro=STATUS_MEANING[status])
+        page(urls.page("overdue"), "list.html", heading="Overdue", promises=ledger.overdue(),
+             intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks.")
+        plan["404.html"] = functools.partial(self.page, urls.file("404.html"), "404.html")
+        plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls)
+        plan["calendar.ics"] = functools.partial(feeds.calendar, ledger, urls, ledger.promises, self.config.title)
+        plan["feed.xml"] = functools.partial(feeds.atom, ledger, urls, self.config.title)
+        plan["schema.json"] = lambda: feeds.json_bytes(front_matter_schema())
         for name in asset_names():
-            out[f"assets/{name}"] = asset(self.config, name)
-        out["sitemap.xml"] = feeds.sitemap(urls, sorted(p for p in out if p.endswith("index.html")))
-        return dict(sorted(out.items()))
+            plan[f"assets/{name}"] = functools.partial(asset, self.config, name)
+        pages = sorted(path for path in plan if path.endswith("index.html"))
+        plan["sitemap.xml"] = functools.partial(feeds.sitemap, urls, pages)
+        return dict(sorted(plan.items()))
 
-    def promise_page(self, promise: Promise) -> tuple[str, bytes]:
+    def promise_path(self, promise_id: str) -> str:
+        return output_path(self.urls.promise(promise_id), self.urls.base)
+
+    def promise_page(self, promise: Promise) -> bytes:
         ledger = self.ledger
         return self.page(self.urls.promise(promise.id), "promise.html", promise=promise,
                          body=self.markdown(promise.body) if promise.body.strip() else "",

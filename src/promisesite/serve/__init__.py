@@ -1,0 +1,1 @@
+"""`promisesite serve`: watch the files, rebuild what an edit affects, reload open pages."""

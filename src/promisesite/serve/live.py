@@ -1,0 +1,295 @@
+"""The site kept in memory while serving: apply an edit, re-render only the pages it affects.
+
+Each file keeps its last good version (read without a per-file error). A file that breaks
+mid-edit shows its findings, while the site keeps its last good version; the next good save
+recovers. A change to the config or a template rebuilds everything. After any series of
+edits the output folder equals a clean `promisesite build` of the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..check import UsageError, check_document, check_promises, settle
+from ..clock import resolve_today
+from ..config import Config, ConfigError, load_config
+from ..findings import Finding
+from ..ledger import Ledger, segment
+from ..model import Promise
+from ..rules.words import compiled
+from ..site.pages import Site
+from ..site.writer import write_site
+from ..source import discover, read_document
+
+SINGLETONS = ("index.html", "promises/index.html", "overdue/index.html", "teams/index.html",
+              "customers/index.html", "people/index.html", "promises.json", "calendar.ics", "feed.xml")
+
+
+@dataclass
+class FileState:
+    findings: list[Finding]  # the per-file findings of the file as it is now
+    current: Promise | None  # as it is now (None when unreadable)
+    good: Promise | None  # the last version without a per-file error: the one the site shows
+
+
+@dataclass
+class Report:
+    """What one rebuild did, for the terminal and the browsers."""
+
+    reason: str
+    written: list[str] = field(default_factory=list)  # output paths written or removed
+    seconds: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""  # a configuration or template error that stopped the rebuild
+    full: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+
+class ReadWriteLock:
+    """Many readers (HTTP requests) or one writer (a rebuild)."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    def acquire_read(self) -> None:
+        with self._condition:
+            while self._writing:
+                self._condition.wait()
+            self._readers += 1
+
+    def release_read(self) -> None:
+        with self._condition:
+            self._readers -= 1
+            self._condition.notify_all()
+
+    def acquire_write(self) -> None:
+        with self._condition:
+            while self._writing:
+                self._condition.wait()
+            self._writing = True  # new readers wait from here on
+            while self._readers:
+                self._condition.wait()
+
+    def release_write(self) -> None:
+        with self._condition:
+            self._writing = False
+            self._condition.notify_all()
+
+
+class LiveSite:
+    def __init__(self, config_file: Path | None, today: str | None, output: Path,
+                 overrides: dict[str, object] | None = None):
+        self.config_file, self.today_option, self.output = config_file, today, output
+        self.overrides = overrides or {}
+        self.lock = ReadWriteLock()
+        self.files: dict[str, FileState] = {}
+        self.rendered: dict[str, bytes] = {}
+        self.generation = 0
+        self.last = Report("start")
+        self.config: Config | None = None
+        self.today: dt.date | None = None
+        self.ledger: Ledger | None = None
+        self.site: Site | None = None
+
+    # --- what the watcher calls -------------------------------------------------------------
+
+    def watched(self) -> list[tuple[Path, bool]]:
+        """Folders to watch, and whether recursively: the source, the templates, the config's folder."""
+        assert self.config is not None
+        folders = [(self.config.source, True), (self.config.templates, True),
+                   ((self.config.file or self.config.root / "promisesite.yaml").parent, False)]
+        return [(path, recursive) for path, recursive in folders if path.is_dir()]
+
+    def needs_full_rebuild(self, paths: Iterable[Path]) -> bool:
+        config = self.config
+        if config is None:
+            return True
+        config_file = (config.file or config.root / "promisesite.yaml").resolve()
+        templates = config.templates.resolve()
+        for path in paths:
+            resolved = path.resolve()
+            if resolved == config_file or resolved == templates or templates in resolved.parents:
+                return True
+        return False
+
+    def rebuild(self, paths: Iterable[Path] = (), rescan: bool = False) -> Report:
+        """Apply changed paths (or everything); never raises for a problem in the input."""
+        paths = set(paths)
+        started = time.perf_counter()
+        self.lock.acquire_write()
+        try:
+            if self.site is None or self.needs_full_rebuild(paths) or self._day_changed():
+                report = self._full()
+            else:
+                report = self._apply(paths, rescan)
+        except ConfigError as error:
+            report = Report("configuration", error=str(error), findings=self.last.findings)
+        except UsageError as error:
+            report = Report("configuration", error=str(error), findings=self.last.findings)
+        finally:
+            self.lock.release_write()
+        report.seconds = time.perf_counter() - started
+        if report.written or report.full:
+            self.generation += 1
+        self.last = report
+        return report
+
+    # --- full and incremental rebuilds ----------------------------------------------------------
+
+    def _load_config(self) -> Config:
+        from dataclasses import replace
+
+        config = load_config(self.config_file)
+        changes = {key: value for key, value in self.overrides.items() if value is not None}
+        return replace(config, **changes) if changes else config
+
+    def _day_changed(self) -> bool:
+        return resolve_today(self.today_option) != self.today
+
+    def _full(self) -> Report:
+        config = self._load_config()
+        if not config.source.is_dir():
+            raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
+                             "or set `source:` in promisesite.yaml")
+        today = resolve_today(self.today_option)
+        files = {config.relative(path): path for path in discover(config.source)}
+        lexicon = compiled(config.vague_words)
+        states = {}
+        for rel, path in sorted(files.items()):
+            states[rel] = self._read(rel, path, config, today, lexicon, self.files.get(rel))
+        ledger, findings = self._ledger(states, config, today)
+        site = Site(ledger, config)  # a new theme: templates may have changed
+        rendered = {path: render() for path, render in site.plan().items()}  # may raise: nothing changed yet
+        if self.site is None:
+            write_site(self.output, rendered)
+            written = sorted(rendered)
+        else:
+            written = self._sync({p: b for p, b in rendered.items() if self.rendered.get(p) != b},
+                                 [p for p in self.rendered if p not in rendered])
+        self.config, self.today, self.files = config, today, states
+        self.ledger, self.site, self.rendered = ledger, site, rendered
+        return Report("everything", written=written, findings=findings, full=True)
+
+    def _apply(self, paths: set[Path], rescan: bool) -> Report:
+        config, today = self.config, self.today
+        assert config is not None and today is not None and self.ledger is not None and self.site is not None
+        lexicon = compiled(config.vague_words)
+        source = config.source.resolve()
+        touched: dict[str, Path | None] = {}
+        if rescan:
+            now = {config.relative(p): p for p in discover(config.source)}
+            touched.update({rel: path for rel, path in now.items()})
+            touched.update({rel: None for rel in self.files if rel not in now})
+        for path in paths:
+            resolved = path.resolve() if path.exists() else path.absolute()
+            if source not in resolved.parents or not resolved.name.endswith(".md"):
+                continue
+            if any(part.startswith(".") for part in resolved.relative_to(source).parts):
+                continue
+            touched[config.relative(path)] = path if path.is_file() else None
+        states = dict(self.files)
+        for rel, path in touched.items():
+            if path is None:
+                states.pop(rel, None)
+            else:
+                states[rel] = self._read(rel, path, config, today, lexicon, self.files.get(rel))
+        before = self.ledger
+        ledger, findings = self._ledger(states, config, today)
+        site = self.site.with_ledger(ledger)
+        plan = site.plan()
+        affected = self._affected(before, ledger, set(plan) != set(self.rendered))
+        rendered = dict(self.rendered)
+        changes: dict[str, bytes] = {}
+        for path in plan:
+            if path in affected or path not in rendered:
+                data = plan[path]()
+                if rendered.get(path) != data:
+                    changes[path] = data
+                    rendered[path] = data
+        removed = [path for path in rendered if path not in plan]
+        for path in removed:
+            del rendered[path]
+        written = self._sync(changes, removed)
+        self.files, self.ledger, self.site, self.rendered = states, ledger, site, rendered
+        reason = ", ".join(sorted(touched)) or "nothing"
+        return Report(reason, written=written, findings=findings)
+
+    def _read(self, rel: str, path: Path, config: Config, today: dt.date, lexicon, old: FileState | None) -> FileState:
+        promise, findings = check_document(read_document(path, rel, config.root), config, today, lexicon)
+        broken = promise is None or any(f.is_error for f in findings)
+        good = old.good if broken and old is not None else (None if broken else promise)
+        return FileState(findings, promise, good)
+
+    def _ledger(self, states: dict[str, FileState], config: Config, today: dt.date) -> tuple[Ledger, list[Finding]]:
+        shown = [state.good for state in states.values() if state.good is not None]
+        per_file = [f for state in states.values() for f in state.findings]
+        result = settle(shown, per_file + check_promises(shown, config), sorted(states), config, strict=False)
+        return Ledger(shown, config, today, result.findings, result.waived), result.findings
+
+    # --- which pages an edit affects --------------------------------------------------------------
+
+    def _affected(self, before: Ledger, after: Ledger, pages_changed: bool) -> set[str]:
+        """The output paths whose content may depend on what changed between two ledgers."""
+        site = self.site
+        assert site is not None
+        changed_ids = {pid for pid in set(before.by_id) | set(after.by_id)
+                       if before.by_id.get(pid) != after.by_id.get(pid)
+                       or before.findings.get(_path(before, pid)) != after.findings.get(_path(after, pid))
+                       or before.states.get(pid) != after.states.get(pid)}
+        affected = set(SINGLETONS)
+        if pages_changed:
+            affected.add("sitemap.xml")
+        for pid in changed_ids:
+            for ledger in (before, after):
+                promise = ledger.by_id.get(pid)
+                if promise is None:
+                    continue
+                affected.add(site.promise_path(pid))
+                related = [ledger.by_id.get(promise.serves)] + ledger.children.get(pid, [])
+                related += [p for _, p in ledger.subtree(promise)[1:]]  # breadcrumbs show this title
+                affected.update(site.promise_path(p.id) for p in related if p is not None)
+                if promise.status:
+                    affected.add(f"status/{promise.status.value}/index.html")
+                for kind, handle in (("teams", promise.team), ("customers", promise.customer),
+                                     ("people", promise.promiser), ("people", promise.customer)):
+                    if handle:
+                        affected.add(f"{kind}/{segment(handle)}/index.html")
+                        affected.add(f"{kind}/{segment(handle)}/calendar.ics")
+        return affected
+
+    # --- the output folder ------------------------------------------------------------------------
+
+    def _sync(self, changes: dict[str, bytes], removed: list[str]) -> list[str]:
+        """Write changed files (each atomically) and remove pages that no longer exist."""
+        root = self.output
+        for relative, data in sorted(changes.items()):
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        for relative in sorted(removed):
+            path = root / relative
+            path.unlink(missing_ok=True)
+            for parent in path.parents:
+                if parent == root or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        return sorted(changes) + sorted(removed)
+
+
+def _path(ledger: Ledger, promise_id: str) -> str:
+    promise = ledger.by_id.get(promise_id)
+    return promise.path if promise else ""
+

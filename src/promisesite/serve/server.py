@@ -1,0 +1,282 @@
+"""The development server: the output folder over HTTP, live reload by Server-Sent Events.
+
+The reload script is added to HTML responses, never to the files, so the folder being
+served stays byte-identical to a clean build. Requests wait while a rebuild writes.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import queue
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..findings import format_text
+from ..site.urls import Urls
+from .live import LiveSite, Report
+from .watcher import Watcher
+
+ENDPOINT = "__promisesite/"
+KEEPALIVE_SECONDS = 10
+
+
+class Hub:
+    """The open event streams, one queue each."""
+
+    def __init__(self) -> None:
+        self._queues: set[queue.Queue] = set()
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> queue.Queue:
+        q: queue.Queue = queue.Queue()
+        with self._lock:
+            self._queues.add(q)
+        return q
+
+    def unsubscribe(self, q: queue.Queue) -> None:
+        with self._lock:
+            self._queues.discard(q)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._queues)
+
+    def publish(self, event: str | None, data: dict | None = None) -> None:
+        with self._lock:
+            for q in self._queues:
+                q.put((event, data))
+
+
+class DevServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], live: LiveSite, base: str):
+        super().__init__(address, Handler)
+        self.live, self.base, self.hub = live, base, Hub()
+        self.closing = False
+        self.script = resources.files("promisesite.serve").joinpath("reload.js").read_bytes()
+
+    def status(self) -> dict:
+        last = self.live.last
+        return {"generation": self.live.generation, "error": last.error,
+                "errors": [asdict(f) for f in last.errors],
+                "warnings": sum(1 for f in last.findings if not f.is_error), "browsers": len(self.hub)}
+
+    def announce(self, report: Report) -> None:
+        changed = [self.url_of(path) for path in report.written]
+        self.hub.publish("rebuild", {**self.status(), "changed": changed})
+
+    def url_of(self, output_path: str) -> str:
+        return self.base + (output_path[:-len("index.html")] if output_path.endswith("index.html") else output_path)
+
+    def close(self) -> None:
+        self.closing = True
+        self.hub.publish(None)
+        self.shutdown()
+        self.server_close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: DevServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass  # one line per rebuild, not per request
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        base = self.server.base
+        path = unquote(urlsplit(self.path).path)
+        if path == base + ENDPOINT + "events":
+            return self.events()
+        if path == base + ENDPOINT + "reload.js":
+            return self.reply(200, self.server.script, "text/javascript; charset=utf-8", head)
+        if path == base + ENDPOINT + "status":
+            return self.reply(200, json.dumps(self.server.status()).encode(), "application/json", head)
+        if path + "/" == base:
+            return self.redirect(base)
+        if not path.startswith(base):
+            return self.not_found(head)
+        target = self.resolve(path[len(base):])
+        if target is None:
+            return self.not_found(head)
+        if target.is_dir():
+            if not path.endswith("/"):
+                return self.redirect(path + "/")
+            target = target / "index.html"
+        live = self.server.live
+        live.lock.acquire_read()
+        try:
+            data = target.read_bytes() if target.is_file() else None
+        finally:
+            live.lock.release_read()
+        if data is None:
+            return self.not_found(head)
+        self.reply(200, data, _content_type(target), head)
+
+    def resolve(self, relative: str) -> Path | None:
+        """A path inside the output folder, or None: no `..`, no NUL, no escaping by any encoding."""
+        if "\0" in relative or "\\" in relative:
+            return None
+        parts = [part for part in relative.split("/") if part not in ("", ".")]
+        if any(part == ".." for part in parts) or posixpath.isabs(relative.lstrip("/")):
+            return None
+        root = self.server.live.output.resolve()
+        target = root.joinpath(*parts).resolve() if parts else root
+        if target != root and root not in target.parents:
+            return None
+        return target if target.exists() else None
+
+    def not_found(self, head: bool) -> None:
+        page = self.server.live.output / "404.html"
+        data = page.read_bytes() if page.is_file() else b"<!doctype html><title>Not found</title><p>Not found</p>"
+        self.reply(404, data, "text/html; charset=utf-8", head)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def reply(self, status: int, data: bytes, content_type: str, head: bool) -> None:
+        if content_type.startswith("text/html"):
+            tag = (f'<script src="{self.server.base}{ENDPOINT}reload.js" '
+                   f'data-base="{self.server.base}" defer></script>').encode()
+            at = data.rfind(b"</body>")
+            data = data[:at] + tag + data[at:] if at >= 0 else data + tag
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        hub = self.server.hub
+        stream = hub.subscribe()
+        try:
+            self.send_event("status", self.server.status())
+            while not self.server.closing:
+                try:
+                    event, data = stream.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                if event is None:
+                    break
+                self.send_event(event, data)
+        except OSError:
+            pass  # the browser went away
+        finally:
+            hub.unsubscribe(stream)
+
+    def send_event(self, event: str, data: dict | None) -> None:
+        self.wfile.write(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
+
+
+def _content_type(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if path.suffix == ".ics":
+        kind = "text/calendar"
+    if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml"):
+        kind += "; charset=utf-8"
+    return kind
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def describe(report: Report, started: bool = False) -> str:
+    stamp = time.strftime("%H:%M:%S")
+    if report.error:
+        return f"{stamp} not rebuilt: {report.error}\n         the last good site is still served"
+    errors = len(report.errors)
+    problem = f", {errors} error{'s' * (errors != 1)} (last good version shown)" if errors else ""
+    what = "built" if started else f"{report.reason} changed"
+    return (f"{stamp} {what}: {len(report.written)} file{'s' * (len(report.written) != 1)} written in "
+            f"{report.seconds * 1000:.0f} ms{problem}")
+
+
+def serve(config_file: Path | None, today: str | None, host: str, port: int, poll: bool,
+          output: Path | None, overrides: dict[str, object]) -> int:
+    """Build, serve and watch until Ctrl-C; returns the exit code."""
+    from ..config import ConfigError
+    from ..site.writer import check_output
+
+    scratch = None if output else Path(tempfile.mkdtemp(prefix="promisesite-serve-"))
+    live = LiveSite(config_file, today, output or scratch / "site", overrides)
+    try:
+        report = live.rebuild()
+        if report.error or live.config is None:
+            raise ConfigError(report.error or "the site could not be built")
+        if output:
+            check_output(output, live.config)
+        if report.findings:
+            say(format_text(report.findings, len(live.files)).rstrip())
+        say(describe(report, started=True))
+        urls = Urls(live.config.base_url)
+        try:
+            server = DevServer((host, port), live, urls.base)
+        except OSError as error:
+            raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror or error}): choose another "
+                              f"port, e.g. --port {port + 1 if port else 8001}") from None
+
+        def rebuilt(paths: set[Path], rescan: bool) -> None:
+            result = live.rebuild(paths, rescan)
+            if not (result.written or result.error):
+                return
+            touched = {f.path for f in result.findings} & set(result.reason.split(", "))
+            shown = [f for f in result.findings if f.path in touched] if not result.full else result.findings
+            if shown:
+                say(format_text(shown, len(touched) or len(live.files)).rstrip())
+            say(describe(result))
+            server.announce(result)
+
+        watcher = Watcher(live.watched(), rebuilt, poll=poll, say=say)
+        watcher.start()
+        shown_host = f"[{host}]" if ":" in host else host
+        say(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
+        say(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
+            f"{'by polling' if watcher.polling else ''}(Ctrl-C to stop)")
+        signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            watcher.stop()
+            server.close()
+        say("Stopped.")
+        return 0
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

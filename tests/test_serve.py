@@ -1,0 +1,281 @@
+"""`promisesite serve`: the real server on a free port, real files edited the ways editors save them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from conftest import TODAY, Repo
+from sitetools import copy_sample, tree_hashes
+
+CHECKOUT = "promises/platform/checkout-latency.md"
+
+
+class Served:
+    """A running `promisesite serve` in a copy of the sample, and ways to poke it."""
+
+    def __init__(self, root: Path, *args: str):
+        self.root = root
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY, *args],
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.log: list[str] = []
+        self.url = ""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            if not line:
+                break
+            self.log.append(line)
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/\S*)", line)
+            if found:
+                self.url = found.group(1)
+                break
+        assert self.url, "".join(self.log)
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def status(self) -> dict:
+        return json.loads(self.get("__promisesite/status")[1])
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def page_has(self, path: str, text: str) -> Callable[[], bool]:
+        return lambda: text in self.get(path)[1]
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        path = self.root / relative
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            _, err = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        return self.process.returncode, "".join(self.log) + err
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    server = Served(copy_sample(tmp_path))
+    yield server
+    if server.process.poll() is None:
+        code, log = server.stop()
+        assert code == 0, log
+        assert "Traceback" not in log
+
+
+def test_plain_save(served: Served) -> None:
+    assert served.get("promises/checkout-latency/")[0] == 200
+    served.edit(CHECKOUT, "under 300 ms for the holiday peak", "under 250 ms for the holiday peak")
+    served.wait_for(served.page_has("promises/checkout-latency/", "under 250 ms for the holiday peak"), "the edit")
+    assert "under 250 ms" in served.get("teams/platform/")[1]  # and the pages that list it
+    assert "under 250 ms" in served.get("promises.json")[1]
+
+
+def test_atomic_save_by_rename(served: Served) -> None:
+    path = served.root / CHECKOUT
+    temporary = path.with_name("checkout-latency.md.tmp")  # what an editor writes first
+    temporary.write_text(path.read_text().replace("status: promised", "status: delivered\ndelivered: 2026-11-20"))
+    os.replace(temporary, path)
+    served.wait_for(served.page_has("promises/checkout-latency/", 'class="badge s-delivered"'), "the renamed-over file")
+    assert "checkout-latency" in served.get("status/delivered/")[1]
+    assert "checkout-latency" not in served.get("status/promised/")[1]
+
+
+def test_new_file_delete_and_rename(served: Served) -> None:
+    source = (served.root / "promises/payments/export-csv.md").read_text()
+    new = served.root / "promises/payments/export-xlsx.md"
+    new.write_text(source.replace("as CSV", "as XLSX"))
+    served.wait_for(lambda: served.get("promises/export-xlsx/")[0] == 200, "the new page")
+    assert "as XLSX" in served.get("customers/lena-fischer/")[1]
+    new.rename(new.with_name("export-excel.md"))
+    served.wait_for(lambda: served.get("promises/export-excel/")[0] == 200, "the renamed page")
+    assert served.get("promises/export-xlsx/")[0] == 404
+    (served.root / "promises/payments/export-excel.md").unlink()
+    served.wait_for(lambda: served.get("promises/export-excel/")[0] == 404, "the deleted page to go")
+    status, page = served.get("promises/export-excel/")
+    assert "Not found" in page
+    assert "as XLSX" not in served.get("customers/lena-fischer/")[1]
+
+
+def test_template_change_rebuilds_every_page(served: Served) -> None:
+    footer = served.root / "templates/partials/footer.html"
+    footer.write_text("<p>Footer edited while serving</p>\n")
+    for page in ("", "promises/load-test/", "people/hana-kim/"):
+        served.wait_for(served.page_has(page, "Footer edited while serving"), f"the footer on /{page}")
+
+
+def test_config_change_rebuilds_every_page(served: Served) -> None:
+    served.edit("promisesite.yaml", "title: Northwind Outfitters — promises", "title: Northwind promises, renamed")
+    served.wait_for(served.page_has("", "<title>Dashboard · Northwind promises, renamed</title>"), "the new title")
+    assert "Northwind promises, renamed" in served.get("promises/load-test/")[1]
+
+
+def test_broken_file_shows_findings_and_recovers(served: Served) -> None:
+    path = served.root / CHECKOUT
+    good = path.read_text()
+    path.write_text(good.replace("title: Checkout p95", "title: [Checkout p95"))
+    served.wait_for(lambda: served.status()["errors"], "the finding")
+    [finding] = served.status()["errors"]
+    assert (finding["path"], finding["line"], finding["code"]) == (CHECKOUT, 2, "P003")
+    status, page = served.get("promises/checkout-latency/")
+    assert status == 200 and "Checkout p95 latency under 300 ms" in page  # the last good version
+    served.edit("promises/support/peak-runbook.md", "rehearsed by every agent", "rehearsed by all 12 agents")
+    served.wait_for(served.page_has("promises/peak-runbook/", "rehearsed by all 12 agents"), "other edits still apply")
+    path.write_text(good.replace("under 300 ms for", "under 280 ms for"))
+    served.wait_for(lambda: not served.status()["errors"], "recovery")
+    assert "under 280 ms for" in served.get("promises/checkout-latency/")[1]
+    code, log = served.stop()
+    assert code == 0
+    assert "P003" in log and "last good version" in log
+
+
+def test_broken_config_keeps_serving(served: Served) -> None:
+    config = served.root / "promisesite.yaml"
+    good = config.read_text()
+    config.write_text(good + "\nunknwon_key: 1\n")
+    served.wait_for(lambda: served.status()["error"], "the configuration error")
+    assert "did you mean" in served.status()["error"] or "unknown key" in served.status()["error"]
+    assert served.get("")[0] == 200
+    config.write_text(good.replace("Northwind Outfitters — promises", "Northwind again"))
+    served.wait_for(served.page_has("", "Northwind again"), "recovery from the config error")
+    assert served.status()["error"] == ""
+
+
+def test_editor_temp_files_are_ignored(served: Served) -> None:
+    generation = served.status()["generation"]
+    folder = served.root / "promises/platform"
+    for name in (".checkout-latency.md.swp", "checkout-latency.md~", ".#checkout-latency.md", "4913",
+                 "checkout-latency.md___jb_tmp___", ".goutputstream-ABC123"):
+        (folder / name).write_text("scratch")
+    served.edit(CHECKOUT, "under 300 ms", "under 290 ms")  # a real save after the noise
+    served.wait_for(served.page_has("promises/checkout-latency/", "under 290 ms"), "the real save")
+    assert served.status()["generation"] == generation + 1  # one rebuild, for the real save only
+
+
+def test_incremental_series_equals_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_sample(tmp_path)
+    monkeypatch.chdir(root)
+    server = Served(root, "--output", "served")
+    try:
+        server.edit(CHECKOUT, "under 300 ms for the holiday", "under 275 ms for the holiday")  # a title
+        server.edit("promises/mobile/apple-pay.md", "status: countered", "status: promised\npromised: 2026-11-20")
+        server.edit("promises/platform/load-test.md", "serves: holiday-readiness\n", "")  # leaves the tree
+        (root / "promises/support/new-promise.md").write_text(
+            (root / "promises/support/chat-widget.md").read_text().replace("Live chat", "Callback")
+            .replace("customer: mobile", "customer: ana.lima"))
+        (root / "promises/payments/fax-gateway.md").unlink()
+        (root / "promises/mobile/offline-cart.md").rename(root / "promises/mobile/offline-basket.md")
+        (root / "promises/platform/admin-sso.md").write_text("---\ntitle: [broken\n---\n")  # broken ...
+        server.wait_for(lambda: server.status()["errors"], "the broken file")
+        (root / "promises/platform/admin-sso.md").write_text(  # ... and repaired differently
+            (root / "promises/platform/data-retention.md").read_text().replace("7 years", "10 years"))
+        server.wait_for(lambda: not server.status()["errors"] and
+                        server.get("promises/admin-sso/")[1].count("10 years") > 0, "the last edit")
+        time.sleep(0.3)  # let any trailing event settle
+        served = tree_hashes(root / "served")
+    finally:
+        code, log = server.stop()
+    assert code == 0, log
+    result = Repo(root).run("build", "--today", TODAY, "--output", "fresh")
+    assert result.exit_code == 0, result.stderr
+    fresh = tree_hashes(root / "fresh")
+    assert set(served) == set(fresh)
+    assert {path for path in fresh if served[path] != fresh[path]} == set()
+    assert "promises/offline-basket/index.html" in fresh and "promises/fax-gateway/index.html" not in fresh
+
+
+def test_never_serves_outside_the_output(served: Served) -> None:
+    for attempt in ("../promisesite.yaml", "%2e%2e/promisesite.yaml", "%2E%2E%2Fpromisesite.yaml",
+                    "assets/..%2f..%2fpromisesite.yaml", "..%5c..%5cpromisesite.yaml", "promises/../../etc/passwd"):
+        status, body = served.get(attempt)
+        assert status == 404, attempt
+        assert "people:" not in body
+    status, _ = served.get("promises/checkout-latency")  # without the slash
+    assert status == 200  # followed the redirect
+
+
+def test_ctrl_c_stops_cleanly_and_removes_the_temporary_folder(served: Served) -> None:
+    scratch = [line for line in served.log if "Serving" in line]
+    assert scratch
+    folders_before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("promisesite-serve-*"))
+    code, log = served.stop()
+    assert code == 0 and "Stopped." in log
+    folders_after = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("promisesite-serve-*"))
+    assert len(folders_after) == len(folders_before) - 1
+
+
+def test_falls_back_to_polling_when_native_watching_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inotify limit, simulated at the one call that hits it; the polling that follows is real."""
+    import errno
+
+    from promisesite.serve import watcher as watching
+
+    def exhausted(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watching.Observer, "schedule", exhausted)
+    seen: list[set[Path]] = []
+    messages: list[str] = []
+    folder = tmp_path / "promises"
+    folder.mkdir()
+    watch = watching.Watcher([(folder, True)], lambda paths, rescan: seen.append(paths), say=messages.append)
+    watch.start()
+    try:
+        assert watch.polling and "polling instead" in messages[0] and "max_user_watches" in messages[0]
+        (folder / "a.md").write_text("x")
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen and folder / "a.md" in seen[0]
+    finally:
+        watch.stop()
+
+
+def test_open_page_reloads_by_itself_and_shows_broken_files(served: Served, browser) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(served.url + "promises/checkout-latency/")
+    heading = page.locator("h1")
+    expect(heading).to_have_text("Checkout p95 latency under 300 ms for the holiday peak")
+    served.wait_for(lambda: served.status()["browsers"] == 1, "the page to listen for rebuilds")
+    served.edit(CHECKOUT, "under 300 ms for the holiday peak", "under 200 ms for the holiday peak")
+    expect(heading).to_have_text("Checkout p95 latency under 200 ms for the holiday peak", timeout=15000)
+    path = served.root / CHECKOUT
+    path.write_text(path.read_text().replace("status: promised", "status: in-flight"))
+    overlay = page.locator("#promisesite-overlay")
+    expect(overlay).to_contain_text("P007", timeout=15000)
+    expect(overlay).to_contain_text(CHECKOUT)
+    path.write_text(path.read_text().replace("status: in-flight", "status: promised"))
+    expect(overlay).to_have_count(0, timeout=15000)
+    assert problems == []
+    page.close()
