@@ -10,6 +10,7 @@ import enum
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from .config import Config
@@ -86,6 +87,7 @@ class State:
     outcome: Outcome | None
 
 
+@lru_cache(maxsize=65536)
 def segment(handle: str) -> str:
     """A handle's URL segment: lowercased, each run of characters outside [a-z0-9] turned into `-`."""
     return re.sub(r"[^a-z0-9]+", "-", handle.lower())
@@ -126,6 +128,7 @@ class Ledger:
             if promise.serves in self.by_id and promise.serves != promise.id:
                 self.children[promise.serves].append(promise)
         self.roots = [p for p in self.promises if p.serves not in self.by_id or p.serves == p.id]
+        self.team_handles = set(config.teams) | {p.team for p in self.promises if p.team}
         self.teams = self._groups("teams")
         self.customers = self._groups("customers")
         self.people = self._groups("people")
@@ -156,6 +159,21 @@ class Ledger:
             parent = self.parent(parent)
         return chain[::-1]
 
+    def trees(self, limit: int) -> tuple[list[list[tuple[int, Promise]]], int]:
+        """The trees under each top-level promise that something serves, at most `limit` rows in all;
+        and how many promises were left out."""
+        trees, shown, hidden = [], 0, 0
+        for root in self.roots:
+            if not self.children.get(root.id):
+                continue
+            rows = self.subtree(root)
+            room = max(limit - shown, 0)
+            if room:
+                trees.append(rows[:room])
+            shown += min(len(rows), room)
+            hidden += max(len(rows) - room, 0)
+        return trees, hidden
+
     def subtree(self, promise: Promise, depth: int = 0, seen: set[str] | None = None) -> list[tuple[int, Promise]]:
         """The promise and all that serve it, depth first, with their depth."""
         seen = set() if seen is None else seen
@@ -168,6 +186,10 @@ class Ledger:
         return rows
 
     # --- sets ----------------------------------------------------------------------------------
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for p in self.promises if p.is_open)
 
     def with_status(self, status: Status) -> list[Promise]:
         return [p for p in self.promises if p.status is status]
@@ -194,7 +216,7 @@ class Ledger:
     # --- groups --------------------------------------------------------------------------------
 
     def is_team(self, handle: str) -> bool:
-        return handle in self.config.teams or any(p.team == handle for p in self.promises)
+        return handle in self.team_handles
 
     def _groups(self, kind: str) -> dict[str, Group]:
         registry = {"teams": self.config.teams, "people": self.config.people, "customers": {}}[kind]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..findings import Finding
@@ -36,6 +37,7 @@ HANDLE_COLLISION = Rule(
 _FOLD = re.compile(r"[._-]")
 
 
+@lru_cache(maxsize=65536)
 def fold(handle: str) -> str:
     """The form in which handles that name the same person are equal."""
     return _FOLD.sub("", handle.lower())

@@ -9,6 +9,7 @@ edits the output folder equals a clean `promisesite build` of the same files.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import threading
 import time
@@ -20,15 +21,16 @@ from ..check import UsageError, check_document, check_promises, settle
 from ..clock import resolve_today
 from ..config import Config, ConfigError, load_config
 from ..findings import Finding
-from ..ledger import Ledger, segment
+from ..ledger import Ledger
 from ..model import Promise
 from ..rules.words import compiled
 from ..site.pages import Site
 from ..site.writer import write_site
 from ..source import discover, read_document
 
-SINGLETONS = ("index.html", "promises/index.html", "overdue/index.html", "teams/index.html",
-              "customers/index.html", "people/index.html", "promises.json", "calendar.ics", "feed.xml")
+# Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
+SINGLETONS = ("index.html", "teams/index.html", "customers/index.html", "people/index.html", "promises.json",
+              "calendar.ics")
 
 
 @dataclass
@@ -179,6 +181,9 @@ class LiveSite:
                                  [p for p in self.rendered if p not in rendered])
         self.config, self.today, self.files = config, today, states
         self.ledger, self.site, self.rendered = ledger, site, rendered
+        # The site lives for the whole session: keep the collector from re-scanning it on every edit.
+        gc.collect()
+        gc.freeze()
         return Report("everything", written=written, findings=findings, full=True)
 
     def _apply(self, paths: set[Path], rescan: bool) -> Report:
@@ -208,7 +213,7 @@ class LiveSite:
         ledger, findings = self._ledger(states, config, today)
         site = self.site.with_ledger(ledger)
         plan = site.plan()
-        affected = self._affected(before, ledger, set(plan) != set(self.rendered))
+        affected = self._affected(before, ledger, self.site, site, set(plan) != set(self.rendered))
         rendered = dict(self.rendered)
         changes: dict[str, bytes] = {}
         for path in plan:
@@ -239,33 +244,27 @@ class LiveSite:
 
     # --- which pages an edit affects --------------------------------------------------------------
 
-    def _affected(self, before: Ledger, after: Ledger, pages_changed: bool) -> set[str]:
+    def _affected(self, before: Ledger, after: Ledger, site_before: Site, site_after: Site,
+                  pages_changed: bool) -> set[str]:
         """The output paths whose content may depend on what changed between two ledgers."""
-        site = self.site
-        assert site is not None
+        # A file that did not change keeps its Promise object, so identity tells what changed.
         changed_ids = {pid for pid in set(before.by_id) | set(after.by_id)
-                       if before.by_id.get(pid) != after.by_id.get(pid)
-                       or before.findings.get(_path(before, pid)) != after.findings.get(_path(after, pid))
-                       or before.states.get(pid) != after.states.get(pid)}
+                       if before.by_id.get(pid) is not after.by_id.get(pid)
+                       or before.findings.get(_path(before, pid)) != after.findings.get(_path(after, pid))}
         affected = set(SINGLETONS)
         if pages_changed:
             affected.add("sitemap.xml")
-        for pid in changed_ids:
+        for pid in changed_ids:  # a promise page shows its parent, children and ancestors too
             for ledger in (before, after):
                 promise = ledger.by_id.get(pid)
                 if promise is None:
                     continue
-                affected.add(site.promise_path(pid))
-                related = [ledger.by_id.get(promise.serves)] + ledger.children.get(pid, [])
-                related += [p for _, p in ledger.subtree(promise)[1:]]  # breadcrumbs show this title
-                affected.update(site.promise_path(p.id) for p in related if p is not None)
-                if promise.status:
-                    affected.add(f"status/{promise.status.value}/index.html")
-                for kind, handle in (("teams", promise.team), ("customers", promise.customer),
-                                     ("people", promise.promiser), ("people", promise.customer)):
-                    if handle:
-                        affected.add(f"{kind}/{segment(handle)}/index.html")
-                        affected.add(f"{kind}/{segment(handle)}/calendar.ics")
+                related = [promise, ledger.by_id.get(promise.serves), *ledger.children.get(pid, [])]
+                related += [p for _, p in ledger.subtree(promise)[1:]]  # their breadcrumbs show this title
+                affected.update(site_after.promise_path(p.id) for p in related if p is not None)
+        for path, members in site_after.members.items():  # lists: their members, or one of them, changed
+            if site_before.members.get(path) != members or not changed_ids.isdisjoint(members):
+                affected.add(path)
         return affected
 
     # --- the output folder ------------------------------------------------------------------------

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..ledger import Ledger
 from ..model import Promise, Status
 from .urls import Urls
+
+if TYPE_CHECKING:
+    from .pages import Memo
 
 FEED_ENTRIES = 50
 ATOM = "http://www.w3.org/2005/Atom"
@@ -48,8 +51,15 @@ def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]
     }
 
 
-def promises_json(ledger: Ledger, urls: Urls) -> bytes:
-    return json_bytes([promise_data(ledger, urls, p) for p in ledger.promises])
+def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes:
+    """A JSON array, one promise per line."""
+    memo = memo or _no_memo()
+    records = [memo.get("json", p, (ledger.state(p), tuple(ledger.findings.get(p.path, ())),
+                                   tuple(c.id for c in ledger.children.get(p.id, ()))),
+                        lambda p=p: json.dumps(promise_data(ledger, urls, p), ensure_ascii=False, sort_keys=True,
+                                               separators=(",", ":")))
+               for p in ledger.promises]
+    return ("[\n" + ",\n".join(records) + "\n]\n").encode("utf-8")
 
 
 # --- iCalendar -----------------------------------------------------------------------------------
@@ -76,40 +86,53 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str) -> bytes:
+def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str, memo: Memo | None = None) -> bytes:
     """All-day events on the due dates; UIDs are stable across builds and calendars."""
-    host = urls.origin.split("://", 1)[-1] or "promisesite"
-    stamp = ledger.today.strftime("%Y%m%dT000000Z")
+    memo = memo or _no_memo()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//promisesite//promisesite {__version__}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(name)}"]
+    head = "\r\n".join(_fold(line) for line in lines) + "\r\n"
     seen: set[str] = set()
+    events = []
     for promise in sorted(promises, key=lambda p: (p.due or dt.date.min, p.id)):
         if promise.due is None or promise.id in seen:
             continue
         seen.add(promise.id)
-        status = promise.status.value if promise.status else "unknown"
-        description = [f"{promise.promiser} promised {promise.customer}: {status}."]
-        description += ["Done when:"] + [f"- {c}" for c in promise.done_when] if promise.done_when else []
-        event_status = ("CANCELLED" if promise.status in (Status.CANCELLED, Status.REVOKED, Status.DECLINED,
-                                                          Status.WITHDRAWN)
-                        else "TENTATIVE" if promise.status in (Status.REQUESTED, Status.OFFERED, Status.COUNTERED)
-                        else "CONFIRMED")
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{promise.id}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{promise.due.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(promise.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ics_text('Due: ' + promise.title)}",
-            f"DESCRIPTION:{_ics_text(chr(10).join(description))}",
-            *([f"URL:{urls.absolute(urls.promise(promise.id))}"] if urls.origin else []),
-            f"CATEGORIES:{','.join(_ics_text(c) for c in [status, *promise.tags])}",
-            f"STATUS:{event_status}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+        events.append(memo.get("ics", promise, ledger.today, lambda p=promise: _event(ledger, urls, p)))
+    return (head + "".join(events) + "END:VCALENDAR\r\n").encode("utf-8")
+
+
+def _event(ledger: Ledger, urls: Urls, promise: Promise) -> str:
+    host = urls.origin.split("://", 1)[-1] or "promisesite"
+    status = promise.status.value if promise.status else "unknown"
+    description = [f"{promise.promiser} promised {promise.customer}: {status}."]
+    description += ["Done when:"] + [f"- {c}" for c in promise.done_when] if promise.done_when else []
+    event_status = ("CANCELLED" if promise.status in (Status.CANCELLED, Status.REVOKED, Status.DECLINED,
+                                                      Status.WITHDRAWN)
+                    else "TENTATIVE" if promise.status in (Status.REQUESTED, Status.OFFERED, Status.COUNTERED)
+                    else "CONFIRMED")
+    assert promise.due is not None
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{promise.id}@{host}",
+        f"DTSTAMP:{ledger.today.strftime('%Y%m%dT000000Z')}",
+        f"DTSTART;VALUE=DATE:{promise.due.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(promise.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{_ics_text('Due: ' + promise.title)}",
+        f"DESCRIPTION:{_ics_text(chr(10).join(description))}",
+        *([f"URL:{urls.absolute(urls.promise(promise.id))}"] if urls.origin else []),
+        f"CATEGORIES:{','.join(_ics_text(c) for c in [status, *promise.tags])}",
+        f"STATUS:{event_status}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def _no_memo() -> Memo:
+    from .pages import Memo
+
+    return Memo()
 
 
 # --- Atom and sitemap ----------------------------------------------------------------------------
@@ -125,10 +148,15 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom(ledger: Ledger, urls: Urls, title: str) -> bytes:
+def recent(ledger: Ledger, memo: Memo | None = None) -> list[Promise]:
     """The promises that changed most recently, newest first."""
+    memo = memo or _no_memo()
+    changed = {p.id: memo.get("changed", p, None, lambda p=p: last_change(p)) for p in ledger.promises}
+    return sorted(ledger.promises, key=lambda p: (changed[p.id], p.id), reverse=True)[:FEED_ENTRIES]
+
+
+def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> bytes:
     ET.register_namespace("", ATOM)
-    recent = sorted(ledger.promises, key=lambda p: (last_change(p), p.id), reverse=True)[:FEED_ENTRIES]
     feed = ET.Element(f"{{{ATOM}}}feed")
     home = urls.absolute(urls.home())
     _sub(feed, "title", title)

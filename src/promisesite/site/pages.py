@@ -7,9 +7,10 @@ ledger (promises, config, today) gives byte-identical files.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any, Callable, Hashable, TypeVar
 
 import jinja2
+from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config
@@ -21,30 +22,66 @@ from .markdown import MarkdownRenderer
 from .theme import asset, asset_names, environment, render
 from .urls import Urls, output_path
 
+T = TypeVar("T")
 GROUP_KINDS = {"teams": "Teams", "customers": "Customers", "people": "People"}
 DUE_SOON_DAYS = 14
+PAGE_SIZE = 100  # promises per page of a long list
+TREE_ROWS = 200  # rows of the dashboard's tree at most
+DASHBOARD_ROWS = 20  # overdue and due-soon promises on the dashboard; the rest are a link away
+
+
+class Memo:
+    """Pieces rendered from one promise, reused while that promise (and the little else the piece
+    shows) is unchanged: table rows, bodies, JSON records, calendar events. One memo lives as long
+    as one theme and config, so `serve` renders an edit's neighbours from it instead of afresh."""
+
+    def __init__(self) -> None:
+        self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
+        self._bodies: dict[str, str] = {}
+
+    def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
+        key = (kind, promise.path, promise.id)
+        hit = self._pieces.get(key)
+        if hit is not None and hit[0] is promise and hit[1] == extra:
+            return hit[2]
+        value = make()
+        self._pieces[key] = (promise, extra, value)
+        return value
+
+    def body(self, text: str, render: Callable[[str], str]) -> str:
+        html = self._bodies.get(text)
+        if html is None:
+            html = self._bodies[text] = render(text)
+        return html
 
 
 class Site:
     """Renders pages from one ledger; `files()` is the whole site."""
 
     def __init__(self, ledger: Ledger, config: Config, theme: jinja2.Environment | None = None,
-                 markdown: MarkdownRenderer | None = None):
+                 markdown: MarkdownRenderer | None = None, memo: Memo | None = None):
         self.ledger, self.config = ledger, config
         self.urls = Urls(config.base_url)
         self.env = theme or environment(config)
         self.markdown = markdown or MarkdownRenderer()
+        self.memo = memo or Memo()
+        self._macros: Any = None
+        self._promise_paths: dict[str, str] = {}
+        # The promises each list-like page shows, in order: `serve` re-renders such a page only
+        # when this changes or one of them changed.
+        self.members: dict[str, tuple[str, ...]] = {}
         self.globals: dict[str, Any] = {
             "site": {"title": config.title, "repo_url": config.repo_url, "version": __version__},
             "urls": self.urls, "ledger": ledger, "today": ledger.today, "statuses": list(Status),
             "state": ledger.state, "due_note": due_note, "person_url": self.person_url,
             "customer_url": self.customer_url, "team_url": self.team_url, "display": self.display,
-            "edit_url": self.edit_url, "group_kinds": GROUP_KINDS,
+            "edit_url": self.edit_url, "group_kinds": GROUP_KINDS, "row_html": self.row_html,
+            "tree_row_html": self.tree_row_html,
         }
 
     def with_ledger(self, ledger: Ledger) -> Site:
         """The same theme over new promises: what `serve` does after an edit."""
-        return Site(ledger, self.config, self.env, self.markdown)
+        return Site(ledger, self.config, self.env, self.markdown, self.memo)
 
     # --- links and names used by templates ------------------------------------------------------
 
@@ -61,6 +98,27 @@ class Site:
         """A handle's registered name, or the handle."""
         entry = self.config.people.get(handle) or self.config.teams.get(handle)
         return entry.name if entry and entry.name else handle
+
+    def summary(self, group: Group, overdue_ids: set[str]) -> dict[str, Any]:
+        """A line of a group index: counts computed here, not by filters in the template."""
+        return {"group": group, "open": sum(p.is_open for p in group.promises),
+                "overdue": sum(p.id in overdue_ids for p in group.promises), "all": len(group.promises),
+                "reliability": self.ledger.reliability(group.promises)}
+
+    def tree_row_html(self, promise: Promise, depth: int) -> Markup:
+        """One line of the dashboard's tree, reused like table rows."""
+        if self._macros is None:
+            self._macros = self.env.get_template("partials/macros.html").make_module(self.globals)
+        return self.memo.get("tree", promise, (self.ledger.state(promise), depth),
+                             lambda: Markup(self._macros.tree_row(promise, depth)))
+
+    def row_html(self, promise: Promise) -> Markup:
+        """One promise as a table row (the `promise_row` macro), rendered once while it is unchanged."""
+        state = self.ledger.state(promise)
+        flagged = bool(self.ledger.findings.get(promise.path))
+        if self._macros is None:
+            self._macros = self.env.get_template("partials/macros.html").make_module(self.globals)
+        return self.memo.get("row", promise, (state, flagged), lambda: Markup(self._macros.promise_row(promise)))
 
     def edit_url(self, promise: Promise) -> str:
         repo = self.config.repo_url
@@ -83,38 +141,52 @@ class Site:
         """Every output path with the function that renders it, so `serve` can render only some."""
         ledger, urls = self.ledger, self.urls
         plan: dict[str, Callable[[], bytes]] = {}
+        self.members = {}
 
-        def page(url: str, template: str, **context: Any) -> None:
-            plan[output_path(url, urls.base)] = functools.partial(self.page, url, template, **context)
+        def page(url: str, template: str, **context: Any) -> str:
+            path = output_path(url, urls.base)
+            plan[path] = functools.partial(self.page, url, template, **context)
+            return path
 
-        page(urls.home(), "index.html", overdue=ledger.overdue(), due_soon=ledger.due_within(DUE_SOON_DAYS),
-             due_soon_days=DUE_SOON_DAYS, recently_accepted=ledger.recently_accepted(),
-             trees=[ledger.subtree(root) for root in ledger.roots if ledger.children.get(root.id)],
-             standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)))
+        def listing(parts: tuple[str, ...], promises: list[Promise], **context: Any) -> None:
+            count = max(1, -(-len(promises) // PAGE_SIZE))
+            links = [urls.page(*parts) if n == 1 else urls.page(*parts, "page", str(n)) for n in range(1, count + 1)]
+            for n, url in enumerate(links, start=1):
+                chunk = promises[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]
+                pager = {"number": n, "count": count, "total": len(promises), "first": (n - 1) * PAGE_SIZE + 1,
+                         "previous": links[n - 2] if n > 1 else "", "next": links[n] if n < count else ""}
+                path = page(url, "list.html", promises=chunk, pager=pager, **context)
+                self.members[path] = tuple(p.id for p in chunk)
+
+        plan["index.html"] = self.dashboard
         for promise in ledger.promises:
             plan[self.promise_path(promise.id)] = functools.partial(self.promise_page, promise)
-        page(urls.page("promises"), "list.html", heading="All promises", promises=ledger.promises,
-             intro=f"{len(ledger.promises)} promises, by id.")
-        overdue_ids = {p.id for p in ledger.overdue()}
+        listing(("promises",), ledger.promises, heading="All promises", intro="All promises, by id.")
+        overdue = ledger.overdue()
         for kind, label in GROUP_KINDS.items():
             groups: dict[str, Group] = getattr(ledger, kind)
-            page(urls.page(kind), "groups.html", kind=kind, label=label, groups=list(groups.values()),
-                 overdue_ids=overdue_ids)
+            plan[output_path(urls.page(kind), urls.base)] = functools.partial(self.groups_page, kind, label, overdue)
             for group in groups.values():
-                page(urls.page(kind, group.segment), "group.html", group=group, kind=kind, label=label,
-                     reliability=ledger.reliability(group.promises))
-                plan[f"{kind}/{group.segment}/calendar.ics"] = functools.partial(
+                shown = tuple(p.id for p in group.promises + group.as_customer)
+                path = output_path(urls.page(kind, group.segment), urls.base)
+                plan[path] = functools.partial(self.group_page, group, kind, label)
+                calendar = f"{kind}/{group.segment}/calendar.ics"
+                plan[calendar] = functools.partial(
                     feeds.calendar, ledger, urls, group.promises + group.as_customer,
-                    f"{self.config.title}: {group.title}")
+                    f"{self.config.title}: {group.title}", self.memo)
+                self.members[path] = self.members[calendar] = shown
         for status in Status:
-            page(urls.status(status.value), "list.html", heading=f"Status: {status.value}",
-                 promises=ledger.with_status(status), status=status, intro=STATUS_MEANING[status])
-        page(urls.page("overdue"), "list.html", heading="Overdue", promises=ledger.overdue(),
-             intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks.")
+            listing(("status", status.value), ledger.with_status(status), heading=f"Status: {status.value}",
+                    status=status, intro=STATUS_MEANING[status])
+        listing(("overdue",), overdue, heading="Overdue",
+                intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks.")
         plan["404.html"] = functools.partial(self.page, urls.file("404.html"), "404.html")
-        plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls)
-        plan["calendar.ics"] = functools.partial(feeds.calendar, ledger, urls, ledger.promises, self.config.title)
-        plan["feed.xml"] = functools.partial(feeds.atom, ledger, urls, self.config.title)
+        plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls, self.memo)
+        plan["calendar.ics"] = functools.partial(feeds.calendar, ledger, urls, ledger.promises, self.config.title,
+                                                 self.memo)
+        recent = feeds.recent(ledger, self.memo)
+        plan["feed.xml"] = functools.partial(feeds.atom, ledger, urls, self.config.title, recent)
+        self.members["feed.xml"] = tuple(p.id for p in recent)
         plan["schema.json"] = lambda: feeds.json_bytes(front_matter_schema())
         for name in asset_names():
             plan[f"assets/{name}"] = functools.partial(asset, self.config, name)
@@ -122,13 +194,36 @@ class Site:
         plan["sitemap.xml"] = functools.partial(feeds.sitemap, urls, pages)
         return dict(sorted(plan.items()))
 
+    def dashboard(self) -> bytes:
+        ledger, urls = self.ledger, self.urls
+        trees, hidden = ledger.trees(TREE_ROWS)
+        overdue, due_soon = ledger.overdue(), ledger.due_within(DUE_SOON_DAYS)
+        return self.page(urls.home(), "index.html", overdue=overdue[:DASHBOARD_ROWS], overdue_count=len(overdue),
+                         due_soon=due_soon[:DASHBOARD_ROWS], due_soon_count=len(due_soon),
+                         due_soon_days=DUE_SOON_DAYS, recently_accepted=ledger.recently_accepted(), trees=trees,
+                         hidden=hidden,
+                         standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)))
+
+    def groups_page(self, kind: str, label: str, overdue: list[Promise]) -> bytes:
+        overdue_ids = {p.id for p in overdue}
+        groups: dict[str, Group] = getattr(self.ledger, kind)
+        return self.page(self.urls.page(kind), "groups.html", kind=kind, label=label,
+                         groups=[self.summary(group, overdue_ids) for group in groups.values()])
+
+    def group_page(self, group: Group, kind: str, label: str) -> bytes:
+        return self.page(self.urls.page(kind, group.segment), "group.html", group=group, kind=kind, label=label,
+                         reliability=self.ledger.reliability(group.promises))
+
     def promise_path(self, promise_id: str) -> str:
-        return output_path(self.urls.promise(promise_id), self.urls.base)
+        path = self._promise_paths.get(promise_id)
+        if path is None:
+            path = self._promise_paths[promise_id] = output_path(self.urls.promise(promise_id), self.urls.base)
+        return path
 
     def promise_page(self, promise: Promise) -> bytes:
         ledger = self.ledger
         return self.page(self.urls.promise(promise.id), "promise.html", promise=promise,
-                         body=self.markdown(promise.body) if promise.body.strip() else "",
+                         body=self.memo.body(promise.body, self.markdown) if promise.body.strip() else "",
                          parent=ledger.parent(promise), ancestors=ledger.ancestors(promise),
                          children=ledger.children.get(promise.id, []), findings=ledger.findings.get(promise.path, []),
                          waived=ledger.waived.get(promise.path, []))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..ledger import segment
@@ -48,6 +49,7 @@ class Urls:
         return self.file("assets", name)
 
 
+@lru_cache(maxsize=65536)
 def promise_slug(promise_id: str) -> str:
     """The id when it is a valid slug; otherwise (only with --allow-errors) a safe stand-in."""
     return promise_id if _SLUG.fullmatch(promise_id) else segment(promise_id).strip("-") or "promise"
