@@ -65,7 +65,7 @@ def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]
 
 def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False) -> CheckResult:
     """Check the source folder; with `paths`, report only on those files (cross-file rules still see all)."""
-    files = {config.relative(p): p for p in discover(config.source)} if config.source.is_dir() else {}
+    files = config.sources()
     reported = list(files)
     if paths:
         reported = []

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from .model import HANDLE_PATTERN
-from .source import YamlRefused, load_yaml
+from .source import YamlRefused, load_yaml, walk
 
 CONFIG_NAME = "promisesite.yaml"
 KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
@@ -52,6 +53,11 @@ class Config:
     rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
     vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    @cached_property
+    def handles(self) -> Mapping[str, object]:
+        """People and teams together: who may be a customer or agree to a renegotiation."""
+        return {**self.people, **self.teams}
+
     @property
     def has_registry(self) -> bool:
         return bool(self.people or self.teams)
@@ -66,6 +72,13 @@ class Config:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def sources(self) -> dict[str, Path]:
+        """Every promise file of the source folder by its repository-relative path, in path order."""
+        if not self.source.is_dir():
+            return {}
+        prefix = self.relative(self.source).rstrip("/") + "/"
+        return dict(walk(self.source, "" if prefix in ("./", "/") else prefix))
 
 
 def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:

@@ -20,13 +20,30 @@ from .findings import Finding
 from .model import Position
 from .rules.fields import BAD_YAML, NO_FRONT_MATTER, UNREADABLE
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when PyYAML has it
+
+
+class Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """YAML's safe loader with every scalar read as text (nulls are told apart while walking).
+
+    The implicit types of YAML 1.1 would only turn `on` into a boolean and dates into dates,
+    which promise files must not have; skipping their regexes also makes parsing twice as
+    fast. Explicit tags stay as written, so `!!python/...` is still seen and refused.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return "tag:yaml.org,2002:str"
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
 
 MAX_DEPTH = 20  # a promise needs 3 levels (renegotiations → entry → key)
 MAX_NODES = 20_000  # far beyond any real front matter, far below an alias bomb
 _CORE_TAGS = frozenset("tag:yaml.org,2002:" + name for name in
                        ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _FRONT_MATTER_HINT = ("start the file with a line `---`, then the fields (`title: …`, `promiser: …`), "
@@ -50,12 +67,22 @@ class Document:
 
 
 def discover(folder: Path) -> list[Path]:
-    """Every `*.md` below a folder, in path order; hidden folders are skipped."""
+    """Every `*.md` below a folder, in path order; hidden folders and files are skipped."""
+    return [path for _, path in walk(folder)]
+
+
+def walk(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
+    """Every `*.md` below a folder with its path relative to it (after `prefix`), in path order."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    top = os.fspath(folder)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, name) for name in filenames if name.endswith(".md") and not name.startswith("."))
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+        relative = dirpath[len(top):].strip(os.sep).replace(os.sep, "/")
+        stem = f"{prefix}{relative}/" if relative else prefix
+        found.extend((stem + name, Path(dirpath, name)) for name in filenames
+                     if name.endswith(".md") and not name.startswith("."))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def read_document(path: Path, rel: str, root: Path | None = None) -> Document:
@@ -195,6 +222,8 @@ class _Walker:
                 quote = 1 if node.style in ("'", '"') else 0
                 line, column = self.at(node)
                 self.positions[path + "="] = (line, column + quote)
+            if not node.style and node.value in _NULLS and node.tag == _STR:  # C: "", Python: None
+                return None  # `key:`, `key: ~`, `key: null` (plain, untagged)
             return None if node.tag == _NULL else node.value
         if isinstance(node, yaml.SequenceNode):
             items = []

@@ -52,7 +52,7 @@ def check_people(promise: Promise, config: Config) -> Iterator[Finding]:
     if not config.has_registry:
         return
     # A customer may be a person or a team, so it can be verified only when people are registered.
-    anyone = {**config.people, **config.teams} if config.people else None
+    anyone = config.handles if config.people else None
     checks = [("promiser", promise.promiser, config.people or None, "people"),
               ("customer", promise.customer, anyone, "people or teams"),
               ("team", promise.team if promise.has("team") else "", config.teams or None, "teams")]

@@ -26,7 +26,7 @@ from ..model import Promise
 from ..rules.words import compiled
 from ..site.pages import Site
 from ..site.writer import write_site
-from ..source import discover, read_document
+from ..source import read_document
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
 SINGLETONS = ("index.html", "teams/index.html", "customers/index.html", "people/index.html", "promises.json",
@@ -165,7 +165,7 @@ class LiveSite:
             raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
                              "or set `source:` in promisesite.yaml")
         today = resolve_today(self.today_option)
-        files = {config.relative(path): path for path in discover(config.source)}
+        files = config.sources()
         lexicon = compiled(config.vague_words)
         states = {}
         for rel, path in sorted(files.items()):
@@ -193,7 +193,7 @@ class LiveSite:
         source = config.source.resolve()
         touched: dict[str, Path | None] = {}
         if rescan:
-            now = {config.relative(p): p for p in discover(config.source)}
+            now = config.sources()
             touched.update({rel: path for rel, path in now.items()})
             touched.update({rel: None for rel in self.files if rel not in now})
         for path in paths:
