@@ -156,7 +156,8 @@ def test_ids_and_handles_never_leave_the_output(repo: Repo) -> None:
     code, _ = build(repo, "--allow-errors")
     assert code == 1
     outside = [p for p in repo.root.rglob("*") if p.is_file() and not p.is_relative_to(repo.root / "site")
-               and not p.is_relative_to(repo.root / "promises")]
+               and not p.is_relative_to(repo.root / "promises")
+               and not p.is_relative_to(repo.root / ".promisesite-cache")]
     assert outside == []
 
 

@@ -1,36 +1,90 @@
-"""The build pipeline: check → ledger → pages → atomic write. `serve` reuses its parts."""
+"""The build pipeline: check → ledger → pages → atomic write. `serve` reuses its parts.
+
+A build where nothing changed since the last one (same files, config, templates, today and
+options) does nothing; otherwise Markdown runs only for bodies the cache has not seen, the
+pages render in one worker process per core, and files whose bytes did not change are
+carried over from the previous site instead of being written again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import BuildCache, body_key
 from .check import CheckResult, run_check
 from .config import Config
+from .findings import Finding
 from .ledger import Ledger
-from .site.pages import Site
-from .site.writer import check_output, write_site
+from .site.pages import Memo, Site
+from .site.writer import check_output, write_plan
 
 
 @dataclass
 class BuildResult:
-    check: CheckResult
-    written: bool  # False when errors stopped the build and the previous output was left alone
+    findings: list[Finding]
+    files: int  # promise files checked
+    promises: int
+    written: bool  # False when errors stopped the build, or when nothing changed
+    unchanged: bool = False  # nothing changed since the last build: the site was left as it was
     pages: int = 0
+    outputs: int = 0  # files of the site
+    rewritten: int = 0  # files whose bytes changed (the rest were carried over)
+    errors: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.errors = sum(f.is_error for f in self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.errors or (strict and self.findings) else 0
 
 
 def ledger_of(result: CheckResult, config: Config, today: dt.date) -> Ledger:
     return Ledger(result.promises, config, today, result.findings, result.waived)
 
 
-def build(config: Config, today: dt.date, output: Path, strict: bool = False,
-          allow_errors: bool = False) -> BuildResult:
+def workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def build(config: Config, today: dt.date, output: Path, strict: bool = False, allow_errors: bool = False,
+          use_cache: bool = True, processes: int | None = None) -> BuildResult:
     """Validate, and unless errors stop it (or `allow_errors`), render and swap in the new site."""
     check_output(output, config)
+    cache = BuildCache(config) if use_cache else None
+    fingerprint = ""
+    if cache is not None:
+        options = {"today": today, "base_url": config.base_url, "output": output.absolute(), "strict": strict,
+                   "allow_errors": allow_errors, "engine": config.markdown_engine, "source": config.source}
+        fingerprint = cache.fingerprint(config.sources(), options)
+        state = cache.unchanged(fingerprint, output)
+        if state is not None:
+            return BuildResult([Finding(**f) for f in state["findings"]], state["files"], state["promises"],
+                               written=False, unchanged=True, pages=sum(p.endswith(".html") for p in state["outputs"]))
     result = run_check(config, today, strict=strict)
     if result.exit_code(strict) and not allow_errors:
-        return BuildResult(result, written=False)
-    files = Site(ledger_of(result, config, today), config).files()
-    write_site(output, files)
-    return BuildResult(result, written=True, pages=sum(1 for name in files if name.endswith(".html")))
+        return BuildResult(result.findings, len(result.files), len(result.promises), written=False)
+    cached_bodies = cache.bodies() if cache is not None else {}
+    site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies))
+    plan = site.plan()
+    previous = cache.output_hashes(output) if cache is not None else {}
+    hashes, new_bodies = write_plan(output, plan, previous, workers=processes or workers(),
+                                    collect=site.memo.new_bodies)
+    if cache is not None:
+        bodies = cached_bodies
+        for extra in new_bodies:
+            bodies.update(extra)
+        wanted = {body_key(p.body) for p in result.promises if p.body.strip()}
+        bodies = {key: html for key, html in bodies.items() if key in wanted}
+        changed_bodies = bodies if new_bodies and any(new_bodies) or len(bodies) != len(cached_bodies) else None
+        cache.save(fingerprint, output, hashes, changed_bodies, result.findings, len(result.files),
+                   len(result.promises))
+    rewritten = sum(1 for path, digest in hashes.items() if previous.get(path) != digest)
+    return BuildResult(result.findings, len(result.files), len(result.promises), written=True,
+                       pages=sum(1 for name in hashes if name.endswith(".html")), outputs=len(hashes),
+                       rewritten=rewritten)

@@ -128,11 +128,12 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
 @click.option("--base-url", help="The path (or full URL) the site is served under, e.g. /team-promises/.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too; overdue promises become errors.")
 @click.option("--allow-errors", is_flag=True, help="Build despite errors, marking each problem on its page.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .promisesite-cache/.")
 @today_option
 @config_option
 @friendly
 def build(source: Path | None, output: Path | None, base_url: str | None, strict: bool, allow_errors: bool,
-          today: str | None, config_file: Path | None) -> None:
+          no_cache: bool, today: str | None, config_file: Path | None) -> None:
     """Check the promises, then render the site into the output folder.
 
     With an error-level finding the build stops (exit 1) and the previous site is left
@@ -151,18 +152,21 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
 
     config = _with_overrides(load_config(config_file), source=source, output=output, base_url=base_url)
     try:
-        result = run_build(config, resolve_today(today), config.output, strict=strict, allow_errors=allow_errors)
+        result = run_build(config, resolve_today(today), config.output, strict=strict, allow_errors=allow_errors,
+                           use_cache=not no_cache)
     except OutputRefused as error:
         raise Failure(str(error)) from None
-    findings = result.check.findings
-    if findings:
-        click.echo(format_text(findings, len(result.check.files)), nl=False, err=True)
+    if result.findings:
+        click.echo(format_text(result.findings, result.files), nl=False, err=True)
     where = config.relative(config.output)
-    if result.written:
-        click.echo(f"Built {result.pages} pages from {len(result.check.promises)} promises into {where}/", err=True)
+    if result.unchanged:
+        click.echo(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).", err=True)
+    elif result.written:
+        click.echo(f"Built {result.pages} pages from {result.promises} promises into {where}/ "
+                   f"({result.rewritten} of {result.outputs} files written; the others did not change).", err=True)
     else:
         click.echo(f"Not built: fix the errors above (or use --allow-errors); {where}/ is unchanged.", err=True)
-    sys.exit(result.check.exit_code(strict))
+    sys.exit(result.exit_code(strict))
 
 
 def _with_overrides(config, **overrides):

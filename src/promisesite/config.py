@@ -15,7 +15,7 @@ from .source import YamlRefused, load_yaml, walk
 
 CONFIG_NAME = "promisesite.yaml"
 KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
-        "vague_words")
+        "vague_words", "markdown_engine")
 LEVELS = ("error", "warning", "off")
 _HANDLE = re.compile(HANDLE_PATTERN)
 
@@ -52,6 +52,7 @@ class Config:
     teams: Mapping[str, Team] = field(default_factory=dict)
     rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
     vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    markdown_engine: str = "markdown"  # or "gfm" (cmark-gfm, the extra promisesite[gfm])
 
     @cached_property
     def handles(self) -> Mapping[str, object]:
@@ -128,9 +129,12 @@ class _Reader:
                 hint = f"did you mean `{close[0]}`?" if close else "the keys are " + ", ".join(KEYS)
                 raise self.fail(key, f"unknown key `{key}`: {hint}")
         values: dict[str, Any] = {}
-        for key in ("title", "base_url", "source", "output", "templates", "repo_url"):
+        for key in ("title", "base_url", "source", "output", "templates", "repo_url", "markdown_engine"):
             if data.get(key) is not None:
                 values[key] = self.text(data[key], key)
+        if values.get("markdown_engine", "markdown") not in ("markdown", "gfm"):
+            raise self.fail("markdown_engine", f"`markdown_engine: {values['markdown_engine']}` is not an engine: "
+                                               "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)")
         if "base_url" in values:
             values["base_url"] = normal_base_url(values["base_url"])
         for key in ("source", "output", "templates"):
@@ -227,7 +231,7 @@ class _Reader:
 
 _EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "source": "promises",
              "output": "site", "templates": "templates", "repo_url": "https://github.com/acme/promises",
-             "people": "Ana Lima", "teams": "Platform"}
+             "people": "Ana Lima", "teams": "Platform", "markdown_engine": "gfm"}
 
 
 def normal_base_url(value: str) -> str:

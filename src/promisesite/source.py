@@ -210,18 +210,19 @@ class _Walker:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise YamlRefused(f"the YAML expands to more than {MAX_NODES} values (aliases?): "
-                           "write the values out plainly, without `&anchors` and `*aliases`", self.at(node))
+                              "write the values out plainly, without `&anchors` and `*aliases`", self.at(node))
         if depth > MAX_DEPTH:
             raise YamlRefused(f"the YAML nests deeper than {MAX_DEPTH} levels: a promise needs at most 3",
-                           self.at(node))
+                              self.at(node))
         if node.tag not in _CORE_TAGS:
             raise YamlRefused(f"the tag {node.tag!r} is not allowed: this file holds plain data, so remove the "
-                           "tag and write the value as text", self.at(node))
+                              "tag and write the value as text", self.at(node))
+        positions, offset = self.positions, self.line_offset
         if isinstance(node, yaml.ScalarNode):
-            if path and node.start_mark.line == node.end_mark.line:
+            start = node.start_mark
+            if path and start.line == node.end_mark.line:
                 quote = 1 if node.style in ("'", '"') else 0
-                line, column = self.at(node)
-                self.positions[path + "="] = (line, column + quote)
+                positions[path + "="] = (start.line + offset, start.column + 1 + quote)
             if not node.style and node.value in _NULLS and node.tag == _STR:  # C: "", Python: None
                 return None  # `key:`, `key: ~`, `key: null` (plain, untagged)
             return None if node.tag == _NULL else node.value
@@ -229,7 +230,8 @@ class _Walker:
             items = []
             for index, item in enumerate(node.value):
                 item_path = f"{path}.{index}"
-                self.positions[item_path] = self.at(item)
+                mark = item.start_mark
+                positions[item_path] = (mark.line + offset, mark.column + 1)
                 items.append(self.value(item, item_path, depth + 1))
             return items
         mapping: dict[str, Any] = {}
@@ -239,9 +241,10 @@ class _Walker:
             key = key_node.value
             key_path = f"{path}.{key}" if path else key
             if key in mapping:
-                first = self.positions[key_path][0]
+                first = positions[key_path][0]
                 raise YamlRefused(f"the key {key!r} appears twice (lines {first} and {self.at(key_node)[0]}): "
-                               "keep one", self.at(key_node))
-            self.positions[key_path] = self.at(key_node)
+                                  "keep one", self.at(key_node))
+            mark = key_node.start_mark
+            positions[key_path] = (mark.line + offset, mark.column + 1)
             mapping[key] = self.value(value_node, key_path, depth + 1)
         return mapping

@@ -63,12 +63,12 @@ class Lexicon:
         self.symbol_pattern = (re.compile("|".join(re.escape(s) for s in sorted(set(symbols), key=len, reverse=True)))
                                if symbols else None)
         self.symbol_chars = {c for symbol in symbols for c in symbol}
-        self.vocabulary = frozenset(word for key in self.category_of for word in key.split(" "))
+        self.first_words = frozenset(key.split(" ")[0] for key in self.category_of if key[:1].isalnum())
 
     def scan(self, text: str) -> list[Hit]:
         """Every vague phrase in the text, `bound` and `comparator` phrases included."""
-        if self.vocabulary.isdisjoint(_WORD.findall(text.lower())) and not any(c in text for c in self.symbol_chars):
-            return []  # most texts: not one word of any phrase
+        if self.first_words.isdisjoint(_WORD.findall(text.lower())) and not any(c in text for c in self.symbol_chars):
+            return []  # most texts: no word that can start a phrase
         masked = mask_mentions(text)
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(masked)]
         gaps = [masked[words[k][1]:words[k + 1][0]] for k in range(len(words) - 1)]

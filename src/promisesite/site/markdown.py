@@ -6,8 +6,12 @@ schemes, so raw HTML in a body can format text but never execute anything.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
+
+from ..config import ConfigError
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "dfn",
@@ -32,21 +36,45 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
                                   "svg", "math", "form", "textarea", "select", "button"})
 
-# A body's `##` becomes h3: the promise page's own sections are h2.
-_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "toc"]
-_CONFIG = {"toc": {"baselevel": 2, "anchorlink": False, "permalink": False}}
+_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+ENGINES = ("markdown", "gfm")
 
 
 class MarkdownRenderer:
-    """One reusable Python-Markdown instance (building one costs more than rendering a body)."""
+    """Markdown → safe HTML with one engine: Python-Markdown (default) or cmark-gfm (`gfm`).
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG,
-                                     output_format="html")
+    Both go through the same sanitizer, and both shift headings one level down: the promise
+    page's own sections are h2, so a body's `#` becomes h2 and `##` becomes h3.
+    """
+
+    def __init__(self, engine: str = "markdown") -> None:
+        self.engine = engine
+        if engine == "gfm":
+            try:
+                import cmarkgfm
+                from cmarkgfm.cmark import Options
+            except ImportError:
+                raise ConfigError("markdown_engine: gfm needs cmarkgfm: pip install 'promisesite[gfm]', or remove "
+                                  "the line to use Python-Markdown") from None
+            # Raw HTML passes through cmark so that nh3, not cmark, decides what survives, as for
+            # Python-Markdown.
+            options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
+            self._convert = lambda text: cmarkgfm.github_flavored_markdown_to_html(text, options=options)
+        else:
+            md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+
+            def convert(text: str) -> str:
+                md.reset()
+                return md.convert(text)
+            self._convert = convert
 
     def __call__(self, text: str) -> str:
-        self._md.reset()
-        return sanitize(self._md.convert(text))
+        return _HEADING.sub(_shift, sanitize(self._convert(text)))
+
+
+def _shift(match: re.Match) -> str:
+    return f"<{match.group(1)}h{int(match.group(2)) + 1}"
 
 
 def sanitize(html: str) -> str:

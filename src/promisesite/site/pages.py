@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..cache import body_key
 from ..config import Config
 from ..ledger import Group, Ledger, State
 from ..model import Promise, Status
@@ -35,9 +36,10 @@ class Memo:
     shows) is unchanged: table rows, bodies, JSON records, calendar events. One memo lives as long
     as one theme and config, so `serve` renders an edit's neighbours from it instead of afresh."""
 
-    def __init__(self) -> None:
+    def __init__(self, bodies: dict[str, str] | None = None) -> None:
         self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
-        self._bodies: dict[str, str] = {}
+        self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
+        self._new_bodies: set[str] = set()
 
     def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
         key = (kind, promise.path, promise.id)
@@ -49,10 +51,16 @@ class Memo:
         return value
 
     def body(self, text: str, render: Callable[[str], str]) -> str:
-        html = self._bodies.get(text)
+        key = body_key(text)
+        html = self._bodies.get(key)
         if html is None:
-            html = self._bodies[text] = render(text)
+            html = self._bodies[key] = render(text)
+            self._new_bodies.add(key)
         return html
+
+    def new_bodies(self) -> dict[str, str]:
+        """The bodies rendered (not found) here: what a build adds to the cache."""
+        return {key: self._bodies[key] for key in self._new_bodies}
 
 
 class Site:
@@ -63,7 +71,7 @@ class Site:
         self.ledger, self.config = ledger, config
         self.urls = Urls(config.base_url)
         self.env = theme or environment(config)
-        self.markdown = markdown or MarkdownRenderer()
+        self.markdown = markdown or MarkdownRenderer(config.markdown_engine)
         self.memo = memo or Memo()
         self._macros: Any = None
         self._promise_paths: dict[str, str] = {}

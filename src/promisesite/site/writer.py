@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
+import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from .. import __version__
 from ..config import Config
 
 MARKER = ".promisesite-build"
+PARALLEL_MIN = 200  # files; below this, forking costs more than it saves
 _BUILDING = ".building-"
 _OLD = ".old-"
 
@@ -51,27 +56,80 @@ def check_output(output: Path, config: Config) -> None:
 
 def write_site(output: Path, files: Mapping[str, bytes]) -> None:
     """Write every file into a fresh folder beside `output`, then swap it in."""
+    write_plan(output, {path: functools.partial(bytes, data) for path, data in files.items()}, workers=1)
+
+
+def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: Mapping[str, str] | None = None,
+               workers: int = 1, collect: Callable[[], Any] | None = None) -> tuple[dict[str, str], list[Any]]:
+    """Render every file of `plan` into a fresh folder beside `output`, then swap it in.
+
+    With `workers` > 1 (and fork available), forked processes render interleaved shares of
+    the plan; they inherit it, so nothing is pickled but their results: each file's hash and
+    whatever `collect()` returns in each. A file whose hash is in `previous` and which is in
+    the old output is hard-linked from there instead of written: its bytes did not change.
+    Returns the hashes of all files and the `collect()` results.
+    """
+    global _JOB
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}{_BUILDING}", dir=output.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())
-        root = staging.resolve()
-        made: set[Path] = {root}
-        for relative, data in files.items():
-            path = (root / relative).resolve()
-            if root not in path.parents:
-                raise OutputRefused(f"refusing to write {relative!r} outside the output folder")
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_bytes(data)
-        (root / MARKER).write_text(f"made by promisesite {__version__}; replaced on every build\n")
+        _JOB = _Job(staging.resolve(), output, list(plan), plan, dict(previous or {}), collect)
+        if workers > 1 and len(plan) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_render_share, [(index, workers) for index in range(workers)])
+        else:
+            results = [_render_share((0, 1))]
+        hashes = {path: digest for share, _ in results for path, digest in share.items()}
+        (staging / MARKER).write_text(f"made by promisesite {__version__}; replaced on every build\n")
         _swap_in(staging, output)
+        return dict(sorted(hashes.items())), [extra for _, extra in results]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        _JOB = None
+
+
+@dataclass
+class _Job:
+    staging: Path
+    output: Path
+    paths: list[str]
+    plan: Mapping[str, Callable[[], bytes]]
+    previous: dict[str, str]
+    collect: Callable[[], Any] | None
+
+
+_JOB: _Job | None = None  # what forked workers inherit
+
+
+def _render_share(share: tuple[int, int]) -> tuple[dict[str, str], Any]:
+    job = _JOB
+    assert job is not None
+    index, count = share
+    made: set[Path] = {job.staging}
+    hashes = {}
+    for relative in job.paths[index::count]:
+        data = job.plan[relative]()
+        digest = hashlib.sha1(data).hexdigest()
+        hashes[relative] = digest
+        path = (job.staging / relative).resolve()
+        if job.staging not in path.parents:
+            raise OutputRefused(f"refusing to write {relative!r} outside the output folder")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if job.previous.get(relative) == digest:
+            try:
+                os.link(job.output / relative, path)  # unchanged: carried over, not written
+                continue
+            except OSError:
+                pass
+        path.write_bytes(data)
+    return hashes, job.collect() if job.collect else None
 
 
 def _swap_in(staging: Path, output: Path) -> None:
