@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import BuildCache, body_key
-from .check import CheckResult, run_check
+from .check import CheckResult, available_cores, run_check
 from .config import Config
 from .findings import Finding
 from .ledger import Ledger
@@ -45,16 +47,24 @@ def ledger_of(result: CheckResult, config: Config, today: dt.date) -> Ledger:
     return Ledger(result.promises, config, today, result.findings, result.waived)
 
 
-def workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+class _Clock:
+    """Phase timings on stderr with PROMISESITE_TIMINGS=1, for profiling a large site."""
+
+    def __init__(self) -> None:
+        self.on = bool(os.environ.get("PROMISESITE_TIMINGS"))
+        self.last = time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        if self.on:
+            now = time.perf_counter()
+            print(f"promisesite: {phase}: {now - self.last:.3f} s", file=sys.stderr)
+            self.last = now
 
 
 def build(config: Config, today: dt.date, output: Path, strict: bool = False, allow_errors: bool = False,
           use_cache: bool = True, processes: int | None = None) -> BuildResult:
     """Validate, and unless errors stop it (or `allow_errors`), render and swap in the new site."""
+    clock = _Clock()
     check_output(output, config)
     cache = BuildCache(config) if use_cache else None
     fingerprint = ""
@@ -63,18 +73,22 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
                    "allow_errors": allow_errors, "engine": config.markdown_engine, "source": config.source}
         fingerprint = cache.fingerprint(config.sources(), options)
         state = cache.unchanged(fingerprint, output)
+        clock("fingerprint")
         if state is not None:
             return BuildResult([Finding(**f) for f in state["findings"]], state["files"], state["promises"],
                                written=False, unchanged=True, pages=sum(p.endswith(".html") for p in state["outputs"]))
     result = run_check(config, today, strict=strict)
+    clock("check")
     if result.exit_code(strict) and not allow_errors:
         return BuildResult(result.findings, len(result.files), len(result.promises), written=False)
     cached_bodies = cache.bodies() if cache is not None else {}
     site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies))
     plan = site.plan()
+    clock("ledger and plan")
     previous = cache.output_hashes(output) if cache is not None else {}
-    hashes, new_bodies = write_plan(output, plan, previous, workers=processes or workers(),
-                                    collect=site.memo.new_bodies)
+    hashes, new_bodies = write_plan(output, plan, previous, workers=processes or available_cores(),
+                                    collect=site.memo.new_bodies, batches=site.batches(plan))
+    clock("render and write")
     if cache is not None:
         bodies = cached_bodies
         for extra in new_bodies:
@@ -84,6 +98,7 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
         changed_bodies = bodies if new_bodies and any(new_bodies) or len(bodies) != len(cached_bodies) else None
         cache.save(fingerprint, output, hashes, changed_bodies, result.findings, len(result.files),
                    len(result.promises))
+        clock("cache")
     rewritten = sum(1 for path, digest in hashes.items() if previous.get(path) != digest)
     return BuildResult(result.findings, len(result.files), len(result.promises), written=True,
                        pages=sum(1 for name in hashes if name.endswith(".html")), outputs=len(hashes),

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -63,7 +65,62 @@ def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]
     return [*duplicate_ids(promises), *handle_collisions(promises, config), *check_tree(promises)]
 
 
-def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False) -> CheckResult:
+PARALLEL_MIN = 1000  # files; below this, forking costs more than it saves
+# Positions the cross-file rules report at; the others stay in the worker that read the file.
+_CROSS_FILE_KEYS = ("id", "promiser", "customer", "team", "serves", "due")
+
+
+def check_files(files: dict[str, Path], config: Config, today: dt.date,
+                keep_bodies: bool = True) -> tuple[list[Promise], list[Finding]]:
+    """Read and check every file on its own, in path order; in forked workers when there are many."""
+    global _JOB
+    names = sorted(files)
+    processes = available_cores()
+    if processes > 1 and len(names) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        _JOB = (files, names, config, today, keep_bodies)
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                shares = pool.map(_check_share, [(index, processes) for index in range(processes)])
+        finally:
+            _JOB = None
+        results: list[tuple[Promise | None, list[Finding]]] = [None] * len(names)  # type: ignore[list-item]
+        for index, share in enumerate(shares):
+            results[index::processes] = share
+    else:
+        lexicon = compiled(config.vague_words)
+        results = [check_document(read_document(files[rel], rel, config.root), config, today, lexicon)
+                   for rel in names]
+    promises = [promise for promise, _ in results if promise is not None]
+    return promises, [finding for _, found in results for finding in found]
+
+
+_JOB: tuple | None = None  # what forked workers inherit
+
+
+def _check_share(share: tuple[int, int]) -> list[tuple[Promise | None, list[Finding]]]:
+    files, names, config, today, keep_bodies = _JOB  # type: ignore[misc]
+    index, count = share
+    lexicon = compiled(config.vague_words)
+    out = []
+    for rel in names[index::count]:
+        promise, found = check_document(read_document(files[rel], rel, config.root), config, today, lexicon)
+        if promise is not None:  # send back only what the cross-file rules and pages need
+            positions = {key: value for key, value in promise.positions.items()
+                         if key in _CROSS_FILE_KEYS or key.endswith(".agreed_by")}
+            promise = replace(promise, positions=positions, body=promise.body if keep_bodies else "")
+        out.append((promise, found))
+    return out
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False,
+              keep_bodies: bool = True) -> CheckResult:
     """Check the source folder; with `paths`, report only on those files (cross-file rules still see all)."""
     files = config.sources()
     reported = list(files)
@@ -80,13 +137,7 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
     elif not config.source.is_dir():
         raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
                          "run `promisesite init`, or set `source:` in promisesite.yaml")
-    lexicon = compiled(config.vague_words)
-    promises, findings = [], []
-    for rel in sorted(files):
-        promise, found = check_document(read_document(files[rel], rel, config.root), config, today, lexicon)
-        findings.extend(found)
-        if promise is not None:
-            promises.append(promise)
+    promises, findings = check_files(files, config, today, keep_bodies=keep_bodies)
     findings.extend(check_promises(promises, config))
     return settle(promises, findings, sorted(set(reported)), config, strict)
 

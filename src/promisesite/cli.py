@@ -107,7 +107,7 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
     from .rules import RULES
 
     config = load_config(config_file)
-    result = run_check(config, resolve_today(today), list(paths), strict=strict)
+    result = run_check(config, resolve_today(today), list(paths), strict=strict, keep_bodies=False)
     if output_format == "junit":
         text = format_junit(result.findings, len(result.files), RULES, paths=result.files)
     else:

@@ -20,7 +20,7 @@ from ..model import Promise, Status
 from ..schema import front_matter_schema
 from . import feeds
 from .markdown import MarkdownRenderer
-from .theme import asset, asset_names, environment, render
+from .theme import asset, asset_names, environment, format_date, render
 from .urls import Urls, output_path
 
 T = TypeVar("T")
@@ -28,6 +28,7 @@ GROUP_KINDS = {"teams": "Teams", "customers": "Customers", "people": "People"}
 DUE_SOON_DAYS = 14
 PAGE_SIZE = 100  # promises per page of a long list
 TREE_ROWS = 200  # rows of the dashboard's tree at most
+MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")
 DASHBOARD_ROWS = 20  # overdue and due-soon promises on the dashboard; the rest are a link away
 
 
@@ -59,8 +60,10 @@ class Memo:
         return html
 
     def new_bodies(self) -> dict[str, str]:
-        """The bodies rendered (not found) here: what a build adds to the cache."""
-        return {key: self._bodies[key] for key in self._new_bodies}
+        """The bodies rendered (not found) since the last call: what a build adds to the cache."""
+        new = {key: self._bodies[key] for key in self._new_bodies}
+        self._new_bodies.clear()
+        return new
 
 
 class Site:
@@ -79,13 +82,17 @@ class Site:
         # when this changes or one of them changed.
         self.members: dict[str, tuple[str, ...]] = {}
         self.globals: dict[str, Any] = {
-            "site": {"title": config.title, "repo_url": config.repo_url, "version": __version__},
+            "site": {"title": config.title, "repo_url": config.repo_url, "version": __version__,
+                     "nav": [("Dashboard", self.urls.home())] + [(label, self.urls.page(path)) for label, path in
+                             (("Promises", "promises"), ("Teams", "teams"), ("Customers", "customers"),
+                              ("People", "people"), ("Overdue", "overdue"))]},
             "urls": self.urls, "ledger": ledger, "today": ledger.today, "statuses": list(Status),
             "state": ledger.state, "due_note": due_note, "person_url": self.person_url,
             "customer_url": self.customer_url, "team_url": self.team_url, "display": self.display,
             "edit_url": self.edit_url, "group_kinds": GROUP_KINDS, "row_html": self.row_html,
             "tree_row_html": self.tree_row_html,
         }
+        _install_globals(self)
 
     def with_ledger(self, ledger: Ledger) -> Site:
         """The same theme over new promises: what `serve` does after an edit."""
@@ -116,7 +123,7 @@ class Site:
     def tree_row_html(self, promise: Promise, depth: int) -> Markup:
         """One line of the dashboard's tree, reused like table rows."""
         if self._macros is None:
-            self._macros = self.env.get_template("partials/macros.html").make_module(self.globals)
+            self._macros = self.env.get_template("partials/macros.html").module
         return self.memo.get("tree", promise, (self.ledger.state(promise), depth),
                              lambda: Markup(self._macros.tree_row(promise, depth)))
 
@@ -125,7 +132,7 @@ class Site:
         state = self.ledger.state(promise)
         flagged = bool(self.ledger.findings.get(promise.path))
         if self._macros is None:
-            self._macros = self.env.get_template("partials/macros.html").make_module(self.globals)
+            self._macros = self.env.get_template("partials/macros.html").module
         return self.memo.get("row", promise, (state, flagged), lambda: Markup(self._macros.promise_row(promise)))
 
     def edit_url(self, promise: Promise) -> str:
@@ -139,7 +146,7 @@ class Site:
     # --- pages ---------------------------------------------------------------------------------
 
     def page(self, url: str, template: str, **context: Any) -> bytes:
-        return render(self.env, template, **self.globals, page_url=url, **context).encode("utf-8")
+        return render(self.env, template, page_url=url, **context).encode("utf-8")
 
     def files(self) -> dict[str, bytes]:
         """The whole site."""
@@ -222,6 +229,14 @@ class Site:
         return self.page(self.urls.page(kind, group.segment), "group.html", group=group, kind=kind, label=label,
                          reliability=self.ledger.reliability(group.promises))
 
+    def batches(self, plan: dict[str, Callable[[], bytes]], size: int = 100) -> list[list[str]]:
+        """How to share the plan between workers: every page that lists promises in one batch, so
+        each row is rendered once, then the promise pages (the bulk of the work) in small batches."""
+        pages = {self.promise_path(p.id) for p in self.ledger.promises}
+        singles = [path for path in plan if path in pages]
+        rest = [path for path in plan if path not in pages]
+        return [rest] + [singles[start:start + size] for start in range(0, len(singles), size)]
+
     def promise_path(self, promise_id: str) -> str:
         path = self._promise_paths.get(promise_id)
         if path is None:
@@ -230,11 +245,77 @@ class Site:
 
     def promise_page(self, promise: Promise) -> bytes:
         ledger = self.ledger
-        return self.page(self.urls.promise(promise.id), "promise.html", promise=promise,
+        return self.page(self.urls.promise(promise.id), "promise.html", promise=promise, view=self.view(promise),
                          body=self.memo.body(promise.body, self.markdown) if promise.body.strip() else "",
-                         parent=ledger.parent(promise), ancestors=ledger.ancestors(promise),
-                         children=ledger.children.get(promise.id, []), findings=ledger.findings.get(promise.path, []),
-                         waived=ledger.waived.get(promise.path, []))
+                         findings=ledger.findings.get(promise.path, []), waived=ledger.waived.get(promise.path, []))
+
+    def view(self, promise: Promise) -> dict[str, Any]:
+        """What the promise page shows, with names, links and dates worked out here rather than in
+        the template (the page renders 10,000 times in a large site; Python is quicker at this)."""
+        ledger, urls = self.ledger, self.urls
+        state = ledger.state(promise)
+
+        def link(p: Promise) -> dict[str, str]:
+            return {"title": p.title or p.id, "url": urls.promise(p.id),
+                    "status": p.status.value if p.status else "unknown"}
+
+        def person(handle: str, url: Callable[[str], str]) -> dict[str, str] | None:
+            return {"name": self.display(handle), "url": url(handle)} if handle else None
+
+        parent = ledger.parent(promise)
+        return {
+            "title": promise.title or promise.id,
+            "status": promise.status.value if promise.status else "unknown",
+            "team": person(promise.team, self.team_url),
+            "promiser": person(promise.promiser, self.person_url),
+            "customer": person(promise.customer, self.customer_url),
+            "measured_by": self.display(promise.measured_by or promise.customer) or "—",
+            "ancestors": [link(p) for p in ledger.ancestors(promise)],
+            "parent": link(parent) if parent else None,
+            "children": [link(p) for p in ledger.children.get(promise.id, [])],
+            "due": promise.due.isoformat() if promise.due else "",
+            "due_text": format_date(promise.due) if promise.due else "",
+            "due_note": due_note(promise, state),
+            "overdue": state.overdue,
+            "outcome": state.outcome,
+            "satisfied": promise.status is Status.ACCEPTED,
+            "milestones": [(name.capitalize(), day.isoformat(), format_date(day)) for name in MILESTONES
+                           if (day := getattr(promise, name)) is not None],
+            "renegotiations": [{
+                "on": r.on.isoformat() if r.on else "", "on_text": format_date(r.on), "was": format_date(r.was),
+                "due": format_date(r.due), "agreed_by": person(r.agreed_by, self.customer_url), "reason": r.reason,
+                "changed": r.changed, "late": bool(r.on and r.was and r.on > r.was)} for r in promise.renegotiations],
+            "edit_url": self.edit_url(promise),
+        }
+
+
+class _Current:
+    """The site an environment renders now. `serve` renders a new Site over the same theme after
+    every edit, while Jinja keeps imported macro modules with the globals they were made with;
+    so the globals that depend on the promises delegate to the current site instead of naming one."""
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+
+    def __getattr__(self, name: str) -> Any:  # `ledger.findings` and the like in templates
+        return getattr(self.site.ledger, name)
+
+
+def _install_globals(site: Site) -> None:
+    current = getattr(site.env, "_promisesite_current", None)
+    if current is None:
+        current = _Current()
+        site.env._promisesite_current = current  # type: ignore[attr-defined]
+        # Templates import their macros without context, which Jinja caches; so everything they
+        # use is a global of the environment, the same objects for the theme's whole life.
+        site.env.globals.update(site.globals)
+        site.env.globals.update(
+            ledger=current,
+            state=lambda promise: current.site.ledger.state(promise),
+            row_html=lambda promise: current.site.row_html(promise),
+            tree_row_html=lambda promise, depth: current.site.tree_row_html(promise, depth),
+        )
+    current.site = site
 
 
 def due_note(promise: Promise, state: State) -> str:

@@ -18,7 +18,9 @@ def environment(config: Config) -> jinja2.Environment:
     if config.templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(config.templates)))
     loaders.append(jinja2.PackageLoader(BUILTIN, "templates"))
+    # auto_reload off: templates do not change during a build (serve makes a new environment when they do).
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
+                             auto_reload=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["date"] = format_date
     env.filters["days"] = relative_days

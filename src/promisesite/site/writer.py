@@ -60,28 +60,30 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> None:
 
 
 def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: Mapping[str, str] | None = None,
-               workers: int = 1, collect: Callable[[], Any] | None = None) -> tuple[dict[str, str], list[Any]]:
+               workers: int = 1, collect: Callable[[], Any] | None = None,
+               batches: list[list[str]] | None = None) -> tuple[dict[str, str], list[Any]]:
     """Render every file of `plan` into a fresh folder beside `output`, then swap it in.
 
-    With `workers` > 1 (and fork available), forked processes render interleaved shares of
-    the plan; they inherit it, so nothing is pickled but their results: each file's hash and
-    whatever `collect()` returns in each. A file whose hash is in `previous` and which is in
-    the old output is hard-linked from there instead of written: its bytes did not change.
-    Returns the hashes of all files and the `collect()` results.
+    With `workers` > 1 (and fork available), forked processes take `batches` of paths as they
+    become free (the default: everything in one batch). They inherit the plan, so nothing is
+    pickled but their results: each file's hash and, per batch, what `collect()` returns. A
+    file whose hash is in `previous` and which is in the old output is hard-linked from there
+    instead of written: its bytes did not change. Returns the hashes and the `collect()` results.
     """
     global _JOB
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}{_BUILDING}", dir=output.parent))
+    batches = batches or [list(plan)]
     try:
         os.chmod(staging, 0o777 & ~_umask())
-        _JOB = _Job(staging.resolve(), output, list(plan), plan, dict(previous or {}), collect)
+        _JOB = _Job(staging.resolve(), output, batches, plan, dict(previous or {}), collect)
         if workers > 1 and len(plan) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_render_share, [(index, workers) for index in range(workers)])
+                results = list(pool.imap_unordered(_render_batch, range(len(batches))))
         else:
-            results = [_render_share((0, 1))]
+            results = [_render_batch(index) for index in range(len(batches))]
         hashes = {path: digest for share, _ in results for path, digest in share.items()}
         (staging / MARKER).write_text(f"made by promisesite {__version__}; replaced on every build\n")
         _swap_in(staging, output)
@@ -97,31 +99,30 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
 class _Job:
     staging: Path
     output: Path
-    paths: list[str]
+    batches: list[list[str]]
     plan: Mapping[str, Callable[[], bytes]]
     previous: dict[str, str]
     collect: Callable[[], Any] | None
 
 
 _JOB: _Job | None = None  # what forked workers inherit
+_MADE: set[Path] = set()  # folders this process has made, across its batches
 
 
-def _render_share(share: tuple[int, int]) -> tuple[dict[str, str], Any]:
+def _render_batch(index: int) -> tuple[dict[str, str], Any]:
     job = _JOB
     assert job is not None
-    index, count = share
-    made: set[Path] = {job.staging}
     hashes = {}
-    for relative in job.paths[index::count]:
+    for relative in job.batches[index]:
         data = job.plan[relative]()
         digest = hashlib.sha1(data).hexdigest()
         hashes[relative] = digest
         path = (job.staging / relative).resolve()
         if job.staging not in path.parents:
             raise OutputRefused(f"refusing to write {relative!r} outside the output folder")
-        if path.parent not in made:
+        if path.parent not in _MADE:
             path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
+            _MADE.add(path.parent)
         if job.previous.get(relative) == digest:
             try:
                 os.link(job.output / relative, path)  # unchanged: carried over, not written
