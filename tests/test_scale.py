@@ -191,3 +191,24 @@ def test_long_lists_are_paginated_and_linked(corpus: Path, tmp_path: Path) -> No
     first_page = re.findall(r'<td class="title-cell"><a href="(/promises/[^"]+/)"',
                             (site / "promises" / "index.html").read_text())
     assert len(first_page) == len(set(first_page)) == 100
+
+
+def test_gfm_renders_as_github_does_without_leaking() -> None:
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    from cmarkgfm.cmark import Options
+
+    from promisesite.site.markdown import _gfm
+
+    convert = _gfm()
+    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
+    body = ("## Plan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~gone~~ www.example.com "
+            "<script>x</script> *em* **strong** [link](https://example.com)\n\n```python\nx = 1\n```\n") * 3
+    assert convert(body) == cmarkgfm.github_flavored_markdown_to_html(body, options=options)
+
+    def rss_mb() -> int:
+        return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) // 1024
+
+    before = rss_mb()
+    for _ in range(3000):
+        convert(body)
+    assert rss_mb() - before < 30  # cmarkgfm's own function keeps about 60 KB a call: 180 MB here

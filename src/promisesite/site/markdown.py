@@ -6,7 +6,9 @@ schemes, so raw HTML in a body can format text but never execute anything.
 
 from __future__ import annotations
 
+import ctypes
 import re
+from typing import Callable
 
 import markdown
 import nh3
@@ -51,16 +53,7 @@ class MarkdownRenderer:
     def __init__(self, engine: str = "markdown") -> None:
         self.engine = engine
         if engine == "gfm":
-            try:
-                import cmarkgfm
-                from cmarkgfm.cmark import Options
-            except ImportError:
-                raise ConfigError("markdown_engine: gfm needs cmarkgfm: pip install 'promisesite[gfm]', or remove "
-                                  "the line to use Python-Markdown") from None
-            # Raw HTML passes through cmark so that nh3, not cmark, decides what survives, as for
-            # Python-Markdown.
-            options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
-            self._convert = lambda text: cmarkgfm.github_flavored_markdown_to_html(text, options=options)
+            self._convert = _gfm()
         else:
             md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
@@ -71,6 +64,59 @@ class MarkdownRenderer:
 
     def __call__(self, text: str) -> str:
         return _HEADING.sub(_shift, sanitize(self._convert(text)))
+
+
+GFM_EXTENSIONS = ("table", "autolink", "tagfilter", "strikethrough", "tasklist")  # as GitHub's own
+
+
+def _gfm() -> Callable[[str], str]:
+    """cmark-gfm with GitHub's extensions, freeing what each call allocates.
+
+    cmarkgfm's `github_flavored_markdown_to_html` frees the parser but neither the document
+    tree nor the rendered string: about 60 KB a body, 600 MB over 10,000 bodies. This does the
+    same calls and frees both (the tree with cmark's own `cmark_node_free`, exported by the same
+    library; the string with libc's `free`, cmark's default allocator). Where those symbols
+    cannot be found it falls back to the library's function.
+    """
+    try:
+        import cmarkgfm
+        from cmarkgfm import _cmark
+        from cmarkgfm.cmark import Options
+    except ImportError:
+        raise ConfigError("markdown_engine: gfm needs cmarkgfm: pip install 'promisesite[gfm]', or remove "
+                          "the line to use Python-Markdown") from None
+    # Raw HTML passes through cmark so that nh3, not cmark, decides what survives, as for
+    # Python-Markdown.
+    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
+    try:
+        node_free = ctypes.CDLL(_cmark.__file__).cmark_node_free
+        libc_free = ctypes.CDLL(None).free
+    except (OSError, AttributeError):  # pragma: no cover - a cmarkgfm built differently
+        return lambda text: cmarkgfm.github_flavored_markdown_to_html(text, options=options)
+    node_free.argtypes = libc_free.argtypes = [ctypes.c_void_p]
+    node_free.restype = libc_free.restype = None
+    lib, ffi = _cmark.lib, _cmark.ffi
+    cmarkgfm.cmark.core_extensions_ensure_registered()
+    extensions = [cmarkgfm.cmark.find_syntax_extension(name) for name in GFM_EXTENSIONS]
+
+    def convert(text: str) -> str:
+        data = text.encode("utf-8")
+        parser = lib.cmark_parser_new(options)
+        try:
+            for extension in extensions:
+                lib.cmark_parser_attach_syntax_extension(parser, extension)
+            lib.cmark_parser_feed(parser, data, len(data))
+            root = lib.cmark_parser_finish(parser)
+            html = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
+            try:
+                return ffi.string(html).decode("utf-8")
+            finally:
+                libc_free(int(ffi.cast("uintptr_t", html)))
+                node_free(int(ffi.cast("uintptr_t", root)))
+        finally:
+            lib.cmark_parser_free(parser)
+
+    return convert
 
 
 def _shift(match: re.Match) -> str:
