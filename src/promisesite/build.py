@@ -82,7 +82,7 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
     if result.exit_code(strict) and not allow_errors:
         return BuildResult(result.findings, len(result.files), len(result.promises), written=False)
     cached_bodies = cache.bodies() if cache is not None else {}
-    site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies))
+    site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies, keep_bodies=False))
     plan = site.plan()
     clock("ledger and plan")
     previous = cache.output_hashes(output) if cache is not None else {}

@@ -23,6 +23,7 @@ from .rules.fields import build_promise, duplicate_ids
 from .rules.people import check_people, handle_collisions
 from .rules.tree import check_tree
 from .rules.words import Lexicon, compiled
+from .site.writer import frozen_heap
 from .source import Document, discover, read_document
 
 
@@ -79,7 +80,7 @@ def check_files(files: dict[str, Path], config: Config, today: dt.date,
     if processes > 1 and len(names) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
         _JOB = (files, names, config, today, keep_bodies)
         try:
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
+            with frozen_heap(), multiprocessing.get_context("fork").Pool(processes) as pool:
                 shares = pool.map(_check_share, [(index, processes) for index in range(processes)])
         finally:
             _JOB = None

@@ -37,10 +37,11 @@ class Memo:
     shows) is unchanged: table rows, bodies, JSON records, calendar events. One memo lives as long
     as one theme and config, so `serve` renders an edit's neighbours from it instead of afresh."""
 
-    def __init__(self, bodies: dict[str, str] | None = None) -> None:
+    def __init__(self, bodies: dict[str, str] | None = None, keep_bodies: bool = True) -> None:
         self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
         self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
-        self._new_bodies: set[str] = set()
+        self._new_bodies: dict[str, str] = {}
+        self._keep_bodies = keep_bodies  # a build shows each body once; serve shows them again
 
     def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
         key = (kind, promise.path, promise.id)
@@ -55,14 +56,14 @@ class Memo:
         key = body_key(text)
         html = self._bodies.get(key)
         if html is None:
-            html = self._bodies[key] = render(text)
-            self._new_bodies.add(key)
+            html = self._new_bodies[key] = render(text)
+            if self._keep_bodies:
+                self._bodies[key] = html
         return html
 
     def new_bodies(self) -> dict[str, str]:
         """The bodies rendered (not found) since the last call: what a build adds to the cache."""
-        new = {key: self._bodies[key] for key in self._new_bodies}
-        self._new_bodies.clear()
+        new, self._new_bodies = self._new_bodies, {}
         return new
 
 

@@ -8,9 +8,11 @@ which the next build removes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -18,7 +20,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .. import __version__
 from ..config import Config
@@ -80,7 +82,7 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
         os.chmod(staging, 0o777 & ~_umask())
         _JOB = _Job(staging.resolve(), output, batches, plan, dict(previous or {}), collect)
         if workers > 1 and len(plan) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with frozen_heap(), multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = list(pool.imap_unordered(_render_batch, range(len(batches))))
         else:
             results = [_render_batch(index) for index in range(len(batches))]
@@ -93,6 +95,18 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
         raise
     finally:
         _JOB = None
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Around a fork: the collector of a forked worker would write to every object it inherited,
+    copying the parent's memory page by page; frozen, they are left alone."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass
