@@ -5,6 +5,7 @@ Everything here is derived from the promises, the config and today; nothing read
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
 import re
@@ -132,6 +133,22 @@ class Ledger:
         self.teams = self._groups("teams")
         self.customers = self._groups("customers")
         self.people = self._groups("people")
+
+    def with_promise(self, promise: Promise, findings: list[Finding]) -> Ledger:
+        """This ledger with one promise (same id) replaced: enough for that promise's own page,
+        which `serve` shows before it works out everything else an edit affects."""
+        patched = copy.copy(self)
+        old = self.by_id[promise.id]
+        patched.by_id = {**self.by_id, promise.id: promise}
+        patched.states = {**self.states, promise.id: self._state(promise)}
+        patched.findings = defaultdict(list, {**self.findings, promise.path: findings})
+        if old.serves != promise.serves:
+            patched.children = defaultdict(list, self.children)
+            patched.children[old.serves] = [p for p in self.children.get(old.serves, []) if p.id != promise.id]
+            if promise.serves in self.by_id and promise.serves != promise.id:
+                patched.children[promise.serves] = sorted(
+                    [*self.children.get(promise.serves, []), promise], key=lambda p: p.id)
+        return patched
 
     # --- one promise -------------------------------------------------------------------------
 

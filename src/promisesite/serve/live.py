@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..check import UsageError, check_document, check_promises, settle
 from ..clock import resolve_today
@@ -29,6 +29,8 @@ from ..site.writer import write_site
 from ..source import read_document
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
+# Rules that look across files: their findings on a page can change without the file changing.
+CROSS_FILE_CODES = frozenset({"P009", "P303", "P501", "P502", "P503"})
 SINGLETONS = ("index.html", "teams/index.html", "customers/index.html", "people/index.html", "promises.json",
               "calendar.ics")
 
@@ -103,6 +105,7 @@ class LiveSite:
         self.today: dt.date | None = None
         self.ledger: Ledger | None = None
         self.site: Site | None = None
+        self._first_read: tuple[str, int, FileState] | None = None
 
     # --- what the watcher calls -------------------------------------------------------------
 
@@ -125,8 +128,13 @@ class LiveSite:
                 return True
         return False
 
-    def rebuild(self, paths: Iterable[Path] = (), rescan: bool = False) -> Report:
-        """Apply changed paths (or everything); never raises for a problem in the input."""
+    def rebuild(self, paths: Iterable[Path] = (), rescan: bool = False,
+                early: Callable[[Report], None] | None = None) -> Report:
+        """Apply changed paths (or everything); never raises for a problem in the input.
+
+        With `early`, a save of one promise first updates that promise's own page and calls
+        `early` (so the browser showing it reloads at once), then works out the rest.
+        """
         paths = set(paths)
         started = time.perf_counter()
         self.lock.acquire_write()
@@ -134,6 +142,15 @@ class LiveSite:
             if self.site is None or self.needs_full_rebuild(paths) or self._day_changed():
                 report = self._full()
             else:
+                first = self._first_page(paths) if early is not None and not rescan else None
+                if first is not None:
+                    self.generation += 1
+                    first.seconds = time.perf_counter() - started
+                    self.lock.release_write()  # the page is whole: let browsers have it
+                    try:
+                        early(first)
+                    finally:
+                        self.lock.acquire_write()
                 report = self._apply(paths, rescan)
         except ConfigError as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
@@ -186,6 +203,34 @@ class LiveSite:
         gc.freeze()
         return Report("everything", written=written, findings=findings, full=True)
 
+    def _first_page(self, paths: set[Path]) -> Report | None:
+        """The one edited promise's page, rendered against the last ledger with it replaced."""
+        config, ledger, site = self.config, self.ledger, self.site
+        assert config is not None and ledger is not None and site is not None and self.today is not None
+        if len(paths) != 1:
+            return None
+        path = next(iter(paths))
+        if not path.is_file() or not path.name.endswith(".md"):
+            return None
+        rel = config.relative(path)
+        before = self.files.get(rel)
+        if before is None or before.good is None:
+            return None
+        state = self._read(rel, path, config, self.today, compiled(config.vague_words), before)
+        self._first_read = (rel, path.stat().st_mtime_ns, state)
+        promise = state.good
+        if promise is None or promise is before.good or promise.id != before.good.id:
+            return None  # broken (its findings come with the full rebuild), unchanged, or renamed
+        own = settle([promise], state.findings, [rel], config, strict=False)
+        cross = [f for f in ledger.findings.get(rel, []) if f.code in CROSS_FILE_CODES]
+        findings = sorted(own.findings + cross)
+        page = site.with_ledger(ledger.with_promise(promise, findings)).promise_page(promise)
+        output = site.promise_path(promise.id)
+        if self.rendered.get(output) == page:
+            return None
+        self.rendered[output] = page
+        return Report(rel, written=self._sync({output: page}, []), findings=self.last.findings)
+
     def _apply(self, paths: set[Path], rescan: bool) -> Report:
         config, today = self.config, self.today
         assert config is not None and today is not None and self.ledger is not None and self.site is not None
@@ -231,6 +276,14 @@ class LiveSite:
         return Report(reason, written=written, findings=findings)
 
     def _read(self, rel: str, path: Path, config: Config, today: dt.date, lexicon, old: FileState | None) -> FileState:
+        first = self._first_read
+        if first is not None and first[0] == rel:
+            self._first_read = None
+            try:
+                if path.stat().st_mtime_ns == first[1]:
+                    return first[2]  # read a moment ago by _first_page, and not changed since
+            except OSError:
+                pass
         promise, findings = check_document(read_document(path, rel, config.root), config, today, lexicon)
         broken = promise is None or any(f.is_error for f in findings)
         good = old.good if broken and old is not None else (None if broken else promise)

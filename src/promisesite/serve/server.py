@@ -251,7 +251,7 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
                               f"port, e.g. --port {port + 1 if port else 8001}") from None
 
         def rebuilt(paths: set[Path], rescan: bool) -> None:
-            result = live.rebuild(paths, rescan)
+            result = live.rebuild(paths, rescan, early=server.announce)
             if not (result.written or result.error):
                 return
             touched = {f.path for f in result.findings} & set(result.reason.split(", "))
