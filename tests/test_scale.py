@@ -49,7 +49,7 @@ def test_parallel_check_equals_sequential_check(corpus: Path, monkeypatch: pytes
     today = resolve_today(TODAY)
     sequential = check.run_check(config, today)
     monkeypatch.setattr(check, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(check, "available_cores", lambda: 2)
+    monkeypatch.setattr(check, "available_cores", lambda: 2)  # as imported into check
     parallel = check.run_check(config, today)
     assert parallel.findings == sequential.findings and len(parallel.findings) > 50
     assert [p.id for p in parallel.promises] == [p.id for p in sequential.promises]

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import BuildCache, body_key
-from .check import CheckResult, available_cores, run_check
+from .check import CheckResult, run_check
 from .config import Config
 from .findings import Finding
 from .ledger import Ledger
+from .parallel import available_cores
 from .site.pages import Memo, Site
 from .site.writer import check_output, write_plan
 

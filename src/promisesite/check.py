@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -15,6 +13,7 @@ from typing import Iterable, Sequence
 from .config import Config
 from .findings import Finding, Level
 from .model import Promise
+from .parallel import available_cores, can_fork, fork_pool, frozen_heap
 from .rules import BY_CODE, Rule
 from .rules.breakdowns import OVERDUE, check_breakdowns
 from .rules.conditions import check_conditions
@@ -23,7 +22,6 @@ from .rules.fields import build_promise, duplicate_ids
 from .rules.people import check_people, handle_collisions
 from .rules.tree import check_tree
 from .rules.words import Lexicon, compiled
-from .site.writer import frozen_heap
 from .source import Document, discover, read_document
 
 
@@ -77,10 +75,10 @@ def check_files(files: dict[str, Path], config: Config, today: dt.date,
     global _JOB
     names = sorted(files)
     processes = available_cores()
-    if processes > 1 and len(names) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+    if processes > 1 and len(names) >= PARALLEL_MIN and can_fork():
         _JOB = (files, names, config, today, keep_bodies)
         try:
-            with frozen_heap(), multiprocessing.get_context("fork").Pool(processes) as pool:
+            with frozen_heap(), fork_pool(processes) as pool:
                 shares = pool.map(_check_share, [(index, processes) for index in range(processes)])
         finally:
             _JOB = None
@@ -111,13 +109,6 @@ def _check_share(share: tuple[int, int]) -> list[tuple[Promise | None, list[Find
             promise = replace(promise, positions=positions, body=promise.body if keep_bodies else "")
         out.append((promise, found))
     return out
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False,

@@ -8,22 +8,20 @@ which the next build removes.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import functools
-import gc
 import hashlib
-import multiprocessing
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 from .. import __version__
 from ..config import Config
+from ..parallel import can_fork, fork_pool, frozen_heap
 
 MARKER = ".promisesite-build"
 PARALLEL_MIN = 200  # files; below this, forking costs more than it saves
@@ -81,8 +79,8 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
     try:
         os.chmod(staging, 0o777 & ~_umask())
         _JOB = _Job(staging.resolve(), output, batches, plan, dict(previous or {}), collect)
-        if workers > 1 and len(plan) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-            with frozen_heap(), multiprocessing.get_context("fork").Pool(workers) as pool:
+        if workers > 1 and len(plan) >= PARALLEL_MIN and can_fork():
+            with frozen_heap(), fork_pool(workers) as pool:
                 results = list(pool.imap_unordered(_render_batch, range(len(batches))))
         else:
             results = [_render_batch(index) for index in range(len(batches))]
@@ -95,18 +93,6 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
         raise
     finally:
         _JOB = None
-
-
-@contextlib.contextmanager
-def frozen_heap() -> Iterator[None]:
-    """Around a fork: the collector of a forked worker would write to every object it inherited,
-    copying the parent's memory page by page; frozen, they are left alone."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 @dataclass
