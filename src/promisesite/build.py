@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCache, body_key
+from .cache import BuildCache
 from .check import CheckResult, run_check
 from .config import Config
 from .findings import Finding
@@ -78,25 +78,27 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
         if state is not None:
             return BuildResult([Finding(**f) for f in state["findings"]], state["files"], state["promises"],
                                written=False, unchanged=True, pages=sum(p.endswith(".html") for p in state["outputs"]))
-    result = run_check(config, today, strict=strict)
+    result = run_check(config, today, strict=strict, keep_bodies=False)  # pages read their own bodies
     clock("check")
     if result.exit_code(strict) and not allow_errors:
         return BuildResult(result.findings, len(result.files), len(result.promises), written=False)
     cached_bodies = cache.bodies() if cache is not None else {}
-    site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies, keep_bodies=False))
+    site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies, keep_bodies=False),
+                read_bodies=True)
     plan = site.plan()
     clock("ledger and plan")
     previous = cache.output_hashes(output) if cache is not None else {}
-    hashes, new_bodies = write_plan(output, plan, previous, workers=processes or available_cores(),
-                                    collect=site.memo.new_bodies, batches=site.batches(plan))
+    hashes, drained = write_plan(output, plan, previous, workers=processes or available_cores(),
+                                 collect=site.memo.drain, batches=site.batches(plan))
     clock("render and write")
     if cache is not None:
-        bodies = cached_bodies
-        for extra in new_bodies:
-            bodies.update(extra)
-        wanted = {body_key(p.body) for p in result.promises if p.body.strip()}
-        bodies = {key: html for key, html in bodies.items() if key in wanted}
-        changed_bodies = bodies if new_bodies and any(new_bodies) or len(bodies) != len(cached_bodies) else None
+        bodies, shown, added = cached_bodies, set(), False
+        for new, used in drained:
+            bodies.update(new)
+            shown |= used
+            added = added or bool(new)
+        kept = {key: html for key, html in bodies.items() if key in shown}
+        changed_bodies = kept if added or len(kept) != len(cached_bodies) else None
         cache.save(fingerprint, output, hashes, changed_bodies, result.findings, len(result.files),
                    len(result.promises))
         clock("cache")

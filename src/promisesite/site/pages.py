@@ -18,6 +18,7 @@ from ..config import Config
 from ..ledger import Group, Ledger, State
 from ..model import Promise, Status
 from ..schema import front_matter_schema
+from ..source import read_document
 from . import feeds
 from .markdown import MarkdownRenderer
 from .theme import asset, asset_names, environment, format_date, render
@@ -41,6 +42,7 @@ class Memo:
         self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
         self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
         self._new_bodies: dict[str, str] = {}
+        self._used: set[str] = set()
         self._keep_bodies = keep_bodies  # a build shows each body once; serve shows them again
 
     def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
@@ -54,6 +56,7 @@ class Memo:
 
     def body(self, text: str, render: Callable[[str], str]) -> str:
         key = body_key(text)
+        self._used.add(key)
         html = self._bodies.get(key)
         if html is None:
             html = self._new_bodies[key] = render(text)
@@ -61,17 +64,19 @@ class Memo:
                 self._bodies[key] = html
         return html
 
-    def new_bodies(self) -> dict[str, str]:
-        """The bodies rendered (not found) since the last call: what a build adds to the cache."""
-        new, self._new_bodies = self._new_bodies, {}
-        return new
+    def drain(self) -> tuple[dict[str, str], set[str]]:
+        """Since the last call: the bodies rendered (what a build adds to the cache) and the keys of
+        all bodies shown (what the cache keeps)."""
+        new, used = self._new_bodies, self._used
+        self._new_bodies, self._used = {}, set()
+        return new, used
 
 
 class Site:
     """Renders pages from one ledger; `files()` is the whole site."""
 
     def __init__(self, ledger: Ledger, config: Config, theme: jinja2.Environment | None = None,
-                 markdown: MarkdownRenderer | None = None, memo: Memo | None = None):
+                 markdown: MarkdownRenderer | None = None, memo: Memo | None = None, read_bodies: bool = False):
         self.ledger, self.config = ledger, config
         self.urls = Urls(config.base_url)
         self.env = theme or environment(config)
@@ -79,6 +84,7 @@ class Site:
         self.memo = memo or Memo()
         self._macros: Any = None
         self._promise_paths: dict[str, str] = {}
+        self.read_bodies = read_bodies  # promises came without bodies: each page reads its own
         # The promises each list-like page shows, in order: `serve` re-renders such a page only
         # when this changes or one of them changed.
         self.members: dict[str, tuple[str, ...]] = {}
@@ -246,8 +252,11 @@ class Site:
 
     def promise_page(self, promise: Promise) -> bytes:
         ledger = self.ledger
+        text = promise.body
+        if not text and self.read_bodies:  # read here, in the worker that renders the page
+            text = read_document(self.config.root / promise.path, promise.path, self.config.root).body
         return self.page(self.urls.promise(promise.id), "promise.html", promise=promise, view=self.view(promise),
-                         body=self.memo.body(promise.body, self.markdown) if promise.body.strip() else "",
+                         body=self.memo.body(text, self.markdown) if text.strip() else "",
                          findings=ledger.findings.get(promise.path, []), waived=ledger.waived.get(promise.path, []))
 
     def view(self, promise: Promise) -> dict[str, Any]:
