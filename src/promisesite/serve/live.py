@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 import threading
 import time
@@ -98,7 +99,7 @@ class LiveSite:
         self.overrides = overrides or {}
         self.lock = ReadWriteLock()
         self.files: dict[str, FileState] = {}
-        self.rendered: dict[str, bytes] = {}
+        self.rendered: dict[str, str] = {}  # output path → hash of the bytes served (not the bytes: memory)
         self.generation = 0
         self.last = Report("start")
         self.config: Config | None = None
@@ -189,13 +190,15 @@ class LiveSite:
             states[rel] = self._read(rel, path, config, today, lexicon, self.files.get(rel))
         ledger, findings = self._ledger(states, config, today)
         site = Site(ledger, config)  # a new theme: templates may have changed
-        rendered = {path: render() for path, render in site.plan().items()}  # may raise: nothing changed yet
+        files = {path: render() for path, render in site.plan().items()}  # may raise: nothing changed yet
+        rendered = {path: _digest(data) for path, data in files.items()}
         if self.site is None:
-            write_site(self.output, rendered)
-            written = sorted(rendered)
+            write_site(self.output, files)
+            written = sorted(files)
         else:
-            written = self._sync({p: b for p, b in rendered.items() if self.rendered.get(p) != b},
+            written = self._sync({p: b for p, b in files.items() if self.rendered.get(p) != rendered[p]},
                                  [p for p in self.rendered if p not in rendered])
+        del files
         self.config, self.today, self.files = config, today, states
         self.ledger, self.site, self.rendered = ledger, site, rendered
         # The site lives for the whole session: keep the collector from re-scanning it on every edit.
@@ -226,9 +229,10 @@ class LiveSite:
         findings = sorted(own.findings + cross)
         page = site.with_ledger(ledger.with_promise(promise, findings)).promise_page(promise)
         output = site.promise_path(promise.id)
-        if self.rendered.get(output) == page:
+        digest = _digest(page)
+        if self.rendered.get(output) == digest:
             return None
-        self.rendered[output] = page
+        self.rendered[output] = digest
         return Report(rel, written=self._sync({output: page}, []), findings=self.last.findings)
 
     def _apply(self, paths: set[Path], rescan: bool) -> Report:
@@ -264,9 +268,10 @@ class LiveSite:
         for path in plan:
             if path in affected or path not in rendered:
                 data = plan[path]()
-                if rendered.get(path) != data:
+                digest = _digest(data)
+                if rendered.get(path) != digest:
                     changes[path] = data
-                    rendered[path] = data
+                    rendered[path] = digest
         removed = [path for path in rendered if path not in plan]
         for path in removed:
             del rendered[path]
@@ -339,6 +344,10 @@ class LiveSite:
                     break
                 parent.rmdir()
         return sorted(changes) + sorted(removed)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
 
 
 def _path(ledger: Ledger, promise_id: str) -> str:
