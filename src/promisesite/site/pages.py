@@ -73,7 +73,7 @@ class Memo:
 
 
 class Site:
-    """Renders pages from one ledger; `files()` is the whole site."""
+    """Renders pages from one ledger; `plan()` is the whole site, a function per file."""
 
     def __init__(self, ledger: Ledger, config: Config, theme: jinja2.Environment | None = None,
                  markdown: MarkdownRenderer | None = None, memo: Memo | None = None, read_bodies: bool = False):
@@ -154,10 +154,6 @@ class Site:
 
     def page(self, url: str, template: str, **context: Any) -> bytes:
         return render(self.env, template, page_url=url, **context).encode("utf-8")
-
-    def files(self) -> dict[str, bytes]:
-        """The whole site."""
-        return {path: render_file() for path, render_file in self.plan().items()}
 
     def plan(self) -> dict[str, Callable[[], bytes]]:
         """Every output path with the function that renders it, so `serve` can render only some."""
