@@ -88,17 +88,6 @@ class Site:
         # The promises each list-like page shows, in order: `serve` re-renders such a page only
         # when this changes or one of them changed.
         self.members: dict[str, tuple[str, ...]] = {}
-        self.globals: dict[str, Any] = {
-            "site": {"title": config.title, "repo_url": config.repo_url, "version": __version__,
-                     "nav": [("Dashboard", self.urls.home())] + [(label, self.urls.page(path)) for label, path in
-                             (("Promises", "promises"), ("Teams", "teams"), ("Customers", "customers"),
-                              ("People", "people"), ("Overdue", "overdue"))]},
-            "urls": self.urls, "ledger": ledger, "today": ledger.today, "statuses": list(Status),
-            "state": ledger.state, "due_note": due_note, "person_url": self.person_url,
-            "customer_url": self.customer_url, "team_url": self.team_url, "display": self.display,
-            "edit_url": self.edit_url, "group_kinds": GROUP_KINDS, "row_html": self.row_html,
-            "tree_row_html": self.tree_row_html,
-        }
         _install_globals(self)
 
     def with_ledger(self, ledger: Ledger) -> Site:
@@ -127,20 +116,23 @@ class Site:
                 "overdue": sum(p.id in overdue_ids for p in group.promises), "all": len(group.promises),
                 "reliability": self.ledger.reliability(group.promises)}
 
-    def tree_row_html(self, promise: Promise, depth: int) -> Markup:
-        """One line of the dashboard's tree, reused like table rows."""
+    @property
+    def macros(self) -> Any:
+        """The theme's `partials/macros.html`, whose macros render rows from Python."""
         if self._macros is None:
             self._macros = self.env.get_template("partials/macros.html").module
+        return self._macros
+
+    def tree_row_html(self, promise: Promise, depth: int) -> Markup:
+        """One line of the dashboard's tree, reused like table rows."""
         return self.memo.get("tree", promise, (self.ledger.state(promise), depth),
-                             lambda: Markup(self._macros.tree_row(promise, depth)))
+                             lambda: Markup(self.macros.tree_row(promise, depth)))
 
     def row_html(self, promise: Promise) -> Markup:
         """One promise as a table row (the `promise_row` macro), rendered once while it is unchanged."""
         state = self.ledger.state(promise)
         flagged = bool(self.ledger.findings.get(promise.path))
-        if self._macros is None:
-            self._macros = self.env.get_template("partials/macros.html").module
-        return self.memo.get("row", promise, (state, flagged), lambda: Markup(self._macros.promise_row(promise)))
+        return self.memo.get("row", promise, (state, flagged), lambda: Markup(self.macros.promise_row(promise)))
 
     def edit_url(self, promise: Promise) -> str:
         repo = self.config.repo_url
@@ -308,14 +300,22 @@ class _Current:
 
 
 def _install_globals(site: Site) -> None:
+    """The names templates use. Set once per theme: the first site's links and names hold for the
+    theme's whole life (a new config or today makes a new theme); what depends on the promises
+    delegates to the current site."""
     current = getattr(site.env, "_promisesite_current", None)
     if current is None:
         current = _Current()
         site.env._promisesite_current = current  # type: ignore[attr-defined]
-        # Templates import their macros without context, which Jinja caches; so everything they
-        # use is a global of the environment, the same objects for the theme's whole life.
-        site.env.globals.update(site.globals)
+        urls, config = site.urls, site.config
+        nav = [("Dashboard", urls.home())] + [(label, urls.page(path)) for label, path in (
+            ("Promises", "promises"), ("Teams", "teams"), ("Customers", "customers"), ("People", "people"),
+            ("Overdue", "overdue"))]
         site.env.globals.update(
+            site={"title": config.title, "repo_url": config.repo_url, "version": __version__, "nav": nav},
+            urls=urls, today=site.ledger.today, statuses=list(Status), due_note=due_note,
+            person_url=site.person_url, customer_url=site.customer_url, team_url=site.team_url,
+            display=site.display, edit_url=site.edit_url, group_kinds=GROUP_KINDS,
             ledger=current,
             state=lambda promise: current.site.ledger.state(promise),
             row_html=lambda promise: current.site.row_html(promise),
