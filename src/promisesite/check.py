@@ -87,8 +87,7 @@ def check_files(files: dict[str, Path], config: Config, today: dt.date,
             results[index::processes] = share
     else:
         lexicon = compiled(config.vague_words)
-        results = [check_document(read_document(files[rel], rel, config.root), config, today, lexicon)
-                   for rel in names]
+        results = [_check_one(files[rel], rel, config, today, lexicon, keep_bodies) for rel in names]
     promises = [promise for promise, _ in results if promise is not None]
     return promises, [finding for _, found in results for finding in found]
 
@@ -100,15 +99,18 @@ def _check_share(share: tuple[int, int]) -> list[tuple[Promise | None, list[Find
     files, names, config, today, keep_bodies = _JOB  # type: ignore[misc]
     index, count = share
     lexicon = compiled(config.vague_words)
-    out = []
-    for rel in names[index::count]:
-        promise, found = check_document(read_document(files[rel], rel, config.root), config, today, lexicon)
-        if promise is not None:  # send back only what the cross-file rules and pages need
-            positions = {key: value for key, value in promise.positions.items()
-                         if key in _CROSS_FILE_KEYS or key.endswith(".agreed_by")}
-            promise = replace(promise, positions=positions, body=promise.body if keep_bodies else "")
-        out.append((promise, found))
-    return out
+    return [_check_one(files[rel], rel, config, today, lexicon, keep_bodies) for rel in names[index::count]]
+
+
+def _check_one(path: Path, rel: str, config: Config, today: dt.date, lexicon: Lexicon,
+               keep_bodies: bool) -> tuple[Promise | None, list[Finding]]:
+    """One file's rules; the promise keeps only what the cross-file rules and the pages need."""
+    promise, found = check_document(read_document(path, rel, config.root), config, today, lexicon)
+    if promise is not None:
+        positions = {key: value for key, value in promise.positions.items()
+                     if key in _CROSS_FILE_KEYS or key.endswith(".agreed_by")}
+        promise = replace(promise, positions=positions, body=promise.body if keep_bodies else "")
+    return promise, found
 
 
 def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False,
