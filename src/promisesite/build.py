@@ -92,14 +92,16 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
                                  collect=site.memo.drain, batches=site.batches(plan))
     clock("render and write")
     if cache is not None:
-        bodies, shown, added = cached_bodies, set(), False
+        new_bodies: dict[str, str] = {}
+        shown: set[str] = set()
         for new, used in drained:
-            bodies.update(new)
+            new_bodies.update(new)
             shown |= used
-            added = added or bool(new)
-        kept = {key: html for key, html in bodies.items() if key in shown}
-        changed_bodies = kept if added or len(kept) != len(cached_bodies) else None
-        cache.save(fingerprint, output, hashes, changed_bodies, result.findings, len(result.files),
+        # Keep the bodies this site shows; write the file only when that set changed.
+        bodies = None
+        if new_bodies or shown != cached_bodies.keys():
+            bodies = {key: html for key, html in {**cached_bodies, **new_bodies}.items() if key in shown}
+        cache.save(fingerprint, output, hashes, bodies, result.findings, len(result.files),
                    len(result.promises))
         clock("cache")
     rewritten = sum(1 for path, digest in hashes.items() if previous.get(path) != digest)
