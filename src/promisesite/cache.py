@@ -24,6 +24,7 @@ from typing import Any
 from . import __version__
 from .config import Config
 from .findings import Finding
+from .site.writer import write_file
 
 FOLDER = ".promisesite-cache"
 
@@ -102,11 +103,11 @@ class BuildCache:
                 for stale in self.folder.glob("bodies-*.pickle"):
                     if stale != self._bodies_file and self.config.markdown_engine in stale.name:
                         stale.unlink()
-                _write_atomically(self._bodies_file, pickle.dumps(bodies, protocol=pickle.HIGHEST_PROTOCOL))
+                write_file(self._bodies_file, pickle.dumps(bodies, protocol=pickle.HIGHEST_PROTOCOL))
             state = {"fingerprint": fingerprint, "output": str(output.absolute()), "site": _listing(output),
                      "findings": [asdict(f) for f in findings], "files": files, "promises": promises,
                      "outputs": outputs}
-            _write_atomically(self._state_file, json.dumps(state).encode("utf-8"))
+            write_file(self._state_file, json.dumps(state).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -121,9 +122,3 @@ def _listing(folder: Path) -> dict[str, list[int]]:
             stat = os.stat(full)
             listing[full[len(top) + 1:]] = [stat.st_size, stat.st_mtime_ns]
     return listing
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)

@@ -267,12 +267,11 @@ def schema() -> None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    from .site.writer import write_file
+
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_file(path, text.encode("utf-8"))
     except OSError as error:
-        tmp.unlink(missing_ok=True)
         raise Failure(f"cannot write {path} ({error.strerror or error}): choose a folder you may write to") from None
 
 

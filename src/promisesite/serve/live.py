@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from ..ledger import Ledger
 from ..model import Promise
 from ..rules.words import compiled
 from ..site.pages import Site
-from ..site.writer import write_site
+from ..site.writer import write_file, write_site
 from ..source import read_document
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
@@ -153,9 +152,7 @@ class LiveSite:
                     finally:
                         self.lock.acquire_write()
                 report = self._apply(paths, rescan)
-        except ConfigError as error:
-            report = Report("configuration", error=str(error), findings=self.last.findings)
-        except UsageError as error:
+        except (ConfigError, UsageError) as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
         finally:
             self.lock.release_write()
@@ -219,8 +216,9 @@ class LiveSite:
         before = self.files.get(rel)
         if before is None or before.good is None:
             return None
+        modified = path.stat().st_mtime_ns  # before reading: a save in between must not look read
         state = self._read(rel, path, config, self.today, compiled(config.vague_words), before)
-        self._first_read = (rel, path.stat().st_mtime_ns, state)
+        self._first_read = (rel, modified, state)
         promise = state.good
         if promise is None or promise is before.good or promise.id != before.good.id:
             return None  # broken (its findings come with the full rebuild), unchanged, or renamed
@@ -333,9 +331,7 @@ class LiveSite:
         for relative, data in sorted(changes.items()):
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            write_file(path, data)
         for relative in sorted(removed):
             path = root / relative
             path.unlink(missing_ok=True)

@@ -54,6 +54,17 @@ def check_output(output: Path, config: Config) -> None:
                             "empty it, or choose another, e.g. `--output site`")
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """One file, replaced atomically: readers see the old bytes or the new ones."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_site(output: Path, files: Mapping[str, bytes]) -> None:
     """Write every file into a fresh folder beside `output`, then swap it in."""
     write_plan(output, {path: functools.partial(bytes, data) for path, data in files.items()}, workers=1)
