@@ -191,8 +191,8 @@ def test_rules_unknown_code_suggests(repo: Repo) -> None:
     assert result.exit_code == 2 and "P205" in result.stderr
 
 
-def test_every_rule_example_is_flagged_and_fixed() -> None:
-    """The catalogue's own examples stay honest: the bad one parses, the rule's docs name its code."""
+def test_every_rule_documents_why_and_examples() -> None:
+    """Every rule explains itself: a summary, why it matters, a flagged and a fixed example."""
     from promisesite.rules import RULES
 
     for rule in RULES:
