@@ -72,3 +72,12 @@ def test_body_and_its_first_line() -> None:
     doc = parse_text("\ufeff---\r\ntitle: x\r\n---\r\n\r\nThe body.\r\n", "a.md")
     assert doc.front == {"title": "x"}
     assert doc.body == "\nThe body.\n" and doc.body_line == 4
+
+
+@pytest.mark.parametrize("text", ["\ufeff---\r\ntitle: x\r\n---\r\n\r\nThe body.\r\n", "---\ntitle: x\n...\nBody\n",
+                                  "---\ntitle: x\n---\n", "no front matter\n", "---\nnever closed\n"])
+def test_read_body_skips_the_front_matter_as_the_parser_does(tmp_path, text: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(text.encode("utf-8"))
+    assert source.read_body(path) == parse_text(text, "a.md").body
+    assert source.read_body(tmp_path / "gone.md") == ""

@@ -117,6 +117,18 @@ def parse_bytes(raw: bytes, rel: str) -> Document:
     return parse_text(text, rel)
 
 
+def read_body(path: Path) -> str:
+    """Only the Markdown body of a file already checked: the front matter is skipped, not parsed."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""  # changed since it was checked; the next build reports it
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    opening = _OPEN.match(text)
+    closing = _CLOSE.search(text, opening.end()) if opening else None
+    return text[closing.end() + 1:] if closing else ""
+
+
 def parse_text(text: str, rel: str) -> Document:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     opening = _OPEN.match(text)

@@ -18,7 +18,7 @@ from ..config import Config
 from ..ledger import Group, Ledger, State
 from ..model import Promise, Status
 from ..schema import front_matter_schema
-from ..source import read_document
+from ..source import read_body
 from . import feeds
 from .markdown import MarkdownRenderer
 from .theme import asset, asset_names, environment, format_date, render
@@ -242,7 +242,7 @@ class Site:
         ledger = self.ledger
         text = promise.body
         if not text and self.read_bodies:  # read here, in the worker that renders the page
-            text = read_document(self.config.root / promise.path, promise.path, self.config.root).body
+            text = read_body(self.config.root / promise.path)
         return self.page(self.urls.promise(promise.id), "promise.html", promise=promise, view=self.view(promise),
                          body=self.memo.body(text, self.markdown) if text.strip() else "",
                          findings=ledger.findings.get(promise.path, []), waived=ledger.waived.get(promise.path, []))
