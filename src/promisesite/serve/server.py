@@ -83,9 +83,10 @@ class DevServer(ThreadingHTTPServer):
         return self.base + (output_path[:-len("index.html")] if output_path.endswith("index.html") else output_path)
 
     def close(self) -> None:
+        """After `serve_forever` has returned in this thread. (`shutdown()` is for other threads, and
+        would wait forever if Ctrl-C came before `serve_forever` began.)"""
         self.closing = True
         self.hub.publish(None)
-        self.shutdown()
         self.server_close()
 
 
@@ -262,13 +263,13 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
             server.announce(result)
 
         watcher = Watcher(live.watched(), rebuilt, poll=poll, say=say)
-        watcher.start()
-        shown_host = f"[{host}]" if ":" in host else host
-        say(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
-        say(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
-            f"{'by polling' if watcher.polling else ''}(Ctrl-C to stop)")
         signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
-        try:
+        try:  # from here on, Ctrl-C stops cleanly, even the moment the address is printed
+            watcher.start()
+            shown_host = f"[{host}]" if ":" in host else host
+            say(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
+            say(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
+                f"{'by polling' if watcher.polling else ''}(Ctrl-C to stop)")
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             pass

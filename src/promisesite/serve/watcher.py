@@ -122,4 +122,5 @@ class Watcher:
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
