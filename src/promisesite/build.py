@@ -19,6 +19,7 @@ from .cache import BuildCache
 from .check import CheckResult, run_check
 from .config import Config
 from .findings import Finding
+from .history import History, head, read_history
 from .ledger import Ledger
 from .parallel import available_cores
 from .site.pages import Memo, Site
@@ -32,6 +33,7 @@ class BuildResult:
     promises: int
     written: bool  # False when errors stopped the build, or when nothing changed
     unchanged: bool = False  # nothing changed since the last build: the site was left as it was
+    note: str = ""  # why the pages show no git history, when they show none
     pages: int = 0
     outputs: int = 0  # files of the site
     rewritten: int = 0  # files whose bytes changed (the rest were carried over)
@@ -44,8 +46,8 @@ class BuildResult:
         return 1 if self.errors or (strict and self.findings) else 0
 
 
-def ledger_of(result: CheckResult, config: Config, today: dt.date) -> Ledger:
-    return Ledger(result.promises, config, today, result.findings, result.waived)
+def ledger_of(result: CheckResult, config: Config, today: dt.date, history: History | None = None) -> Ledger:
+    return Ledger(result.promises, config, today, result.findings, result.waived, history)
 
 
 class _Clock:
@@ -71,19 +73,23 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
     fingerprint = ""
     if cache is not None:
         options = {"today": today, "base_url": config.base_url, "output": output.absolute(), "strict": strict,
-                   "allow_errors": allow_errors, "engine": config.markdown_engine, "source": config.source}
+                   "allow_errors": allow_errors, "engine": config.markdown_engine, "source": config.source,
+                   "commit": head(config)}
         fingerprint = cache.fingerprint(config.sources(), options)
         state = cache.unchanged(fingerprint, output)
         clock("fingerprint")
         if state is not None:
             return BuildResult([Finding(**f) for f in state["findings"]], state["files"], state["promises"],
                                written=False, unchanged=True, pages=sum(p.endswith(".html") for p in state["outputs"]))
-    result = run_check(config, today, strict=strict, keep_bodies=False)  # pages read their own bodies
+    history = read_history(config)
+    clock("history")
+    result = run_check(config, today, strict=strict, keep_bodies=False, history=history)  # pages read bodies
     clock("check")
     if result.exit_code(strict) and not allow_errors:
-        return BuildResult(result.findings, len(result.files), len(result.promises), written=False)
+        return BuildResult(result.findings, len(result.files), len(result.promises), written=False,
+                           note=history.note)
     cached_bodies = cache.bodies() if cache is not None else {}
-    site = Site(ledger_of(result, config, today), config, memo=Memo(cached_bodies, keep_bodies=False),
+    site = Site(ledger_of(result, config, today, history), config, memo=Memo(cached_bodies, keep_bodies=False),
                 read_bodies=True)
     plan = site.plan()
     clock("ledger and plan")
@@ -107,4 +113,4 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
     rewritten = sum(1 for path, digest in hashes.items() if previous.get(path) != digest)
     return BuildResult(result.findings, len(result.files), len(result.promises), written=True,
                        pages=sum(1 for name in hashes if name.endswith(".html")), outputs=len(hashes),
-                       rewritten=rewritten)
+                       rewritten=rewritten, note=history.note)

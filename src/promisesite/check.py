@@ -12,6 +12,8 @@ from typing import Iterable, Sequence
 
 from .config import Config
 from .findings import Finding, Level
+from .git import GitError
+from .history import History, read_base
 from .model import Promise
 from .parallel import available_cores, can_fork, fork_pool, frozen_heap
 from .rules import BY_CODE, Rule
@@ -19,6 +21,7 @@ from .rules.breakdowns import OVERDUE, check_breakdowns
 from .rules.conditions import check_conditions
 from .rules.dates import check_dates
 from .rules.fields import build_promise, duplicate_ids
+from .rules.history import check_against_base, check_authors
 from .rules.people import check_people, handle_collisions
 from .rules.tree import check_tree
 from .rules.words import Lexicon, compiled
@@ -66,7 +69,8 @@ def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]
 
 PARALLEL_MIN = 1000  # files; below this, forking costs more than it saves
 # Positions the cross-file rules report at; the others stay in the worker that read the file.
-_CROSS_FILE_KEYS = ("id", "promiser", "customer", "team", "serves", "due")
+_CROSS_FILE_KEYS = ("id", "promiser", "customer", "team", "serves", "due", "status", "done_when", "promised",
+                    "accepted")
 
 
 def check_files(files: dict[str, Path], config: Config, today: dt.date,
@@ -114,8 +118,12 @@ def _check_one(path: Path, rel: str, config: Config, today: dt.date, lexicon: Le
 
 
 def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False,
-              keep_bodies: bool = True) -> CheckResult:
-    """Check the source folder; with `paths`, report only on those files (cross-file rules still see all)."""
+              keep_bodies: bool = True, base: str | None = None, history: History | None = None) -> CheckResult:
+    """Check the source folder; with `paths`, report only on those files (cross-file rules still see all).
+
+    With `base`, each changed file is also compared with its version at that git revision (P403,
+    P406, P407); with a `history`, commit authors are checked (P304, P305).
+    """
     files = config.sources()
     reported = list(files)
     if paths:
@@ -133,7 +141,22 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
                          "run `promisesite init`, or set `source:` in promisesite.yaml")
     promises, findings = check_files(files, config, today, keep_bodies=keep_bodies)
     findings.extend(check_promises(promises, config))
+    if history is not None and history.files:
+        for promise in promises:
+            findings.extend(check_authors(promise, history.of(promise.path), config))
+    if base is not None:
+        findings.extend(compare_with_base(promises, config, today, base))
     return settle(promises, findings, sorted(set(reported)), config, strict)
+
+
+def compare_with_base(promises: Sequence[Promise], config: Config, today: dt.date, base: str) -> list[Finding]:
+    try:
+        was = read_base(config, base, today).promises
+    except GitError as error:
+        raise UsageError(f"--base {base}: {error}: name a branch, tag or commit that git knows here; in CI, "
+                         "fetch it first (e.g. `git fetch origin main`, or `fetch-depth: 0`)") from None
+    return [finding for promise in promises if promise.path in was
+            for finding in check_against_base(promise, was[promise.path], base)]
 
 
 def settle(promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config,

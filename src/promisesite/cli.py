@@ -84,10 +84,13 @@ def cli() -> None:
 @click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the findings to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too; overdue promises become errors.")
+@click.option("--base", metavar="REV", help="Also compare each changed file with its version at this git revision "
+                                            "(e.g. origin/main): silent due-date moves, status moving back, "
+                                            "changed conditions.")
 @today_option
 @config_option
 @friendly
-def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None, strict: bool,
+def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None, strict: bool, base: str | None,
           today: str | None, config_file: Path | None) -> None:
     """Check promise files: exit 1 on an error-level finding.
 
@@ -101,13 +104,21 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
       promisesite check promises/checkout-latency.md
       promisesite check --format sarif --output-file promisesite.sarif
       promisesite check --strict --today 2026-11-21
+      promisesite check --base origin/main    in a pull request
     """
     from .check import run_check
     from .findings import FORMATS, format_junit
+    from .history import read_history
     from .rules import RULES
 
     config = load_config(config_file)
-    result = run_check(config, resolve_today(today), list(paths), strict=strict, keep_bodies=False)
+    history = None
+    if config.has_emails:  # only then can P304 and P305 match commit authors to people
+        history = read_history(config)
+        if history.note:
+            click.echo(f"promisesite: P304 and P305 not checked: {history.note}", err=True)
+    result = run_check(config, resolve_today(today), list(paths), strict=strict, keep_bodies=False, base=base,
+                       history=history)
     if output_format == "junit":
         text = format_junit(result.findings, len(result.files), RULES, paths=result.files)
     else:
@@ -158,6 +169,8 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
         raise Failure(str(error)) from None
     if result.findings:
         click.echo(format_text(result.findings, result.files), nl=False, err=True)
+    if result.note:
+        click.echo(f"promisesite: no history on the pages: {result.note}", err=True)
     where = config.relative(config.output)
     if result.unchanged:
         click.echo(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).", err=True)

@@ -54,6 +54,11 @@ class Config:
     vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     markdown_engine: str = "markdown"  # or "gfm" (cmark-gfm, the extra promisesite[gfm])
 
+    @property
+    def has_emails(self) -> bool:
+        """Whether commit authors can be matched to people (P304, P305)."""
+        return any(person.email for person in self.people.values())
+
     @cached_property
     def handles(self) -> Mapping[str, object]:
         """People and teams together: who may be a customer or agree to a renegotiation."""

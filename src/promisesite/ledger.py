@@ -16,6 +16,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .config import Config
 from .findings import Finding
+from .history import History
 from .model import Promise, Status
 
 
@@ -112,8 +113,10 @@ class Group:
 
 class Ledger:
     def __init__(self, promises: Sequence[Promise], config: Config, today: dt.date,
-                 findings: Iterable[Finding] = (), waived: Mapping[str, list[Finding]] | None = None):
+                 findings: Iterable[Finding] = (), waived: Mapping[str, list[Finding]] | None = None,
+                 history: History | None = None):
         self.config, self.today = config, today
+        self.history = history or History()  # what git knows of each file; empty outside git
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for finding in findings:
             self.findings[finding.path].append(finding)

@@ -1,12 +1,20 @@
 """Rules that read git: P304, P305 (who set a milestone) and P403, P406, P407 (`--base REV`).
 
-Their checks compare a promise with its history and arrive with git support; the rules are
-catalogued here so that `promisesite rules`, the docs, SARIF and config levels know them.
+`history.py` asks git; these functions only compare what it found with the promise as it is.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import TYPE_CHECKING, Iterator
+
+from ..findings import Finding
+from ..model import Promise, Renegotiation
 from . import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..history import FileHistory
 
 ACCEPTANCE_AUTHOR = Rule(
     "P304", "acceptance-author", "warning",
@@ -50,3 +58,63 @@ CONDITIONS_CHANGED = Rule(
     good="+  - {on: 2026-11-18, was: …, due: …, reason: …, agreed_by: payments,\n+     "
          "changed: p95 target relaxed to 500 ms}",
     needs="with `check --base REV`")
+
+
+def check_against_base(promise: Promise, was: Promise, base: str) -> Iterator[Finding]:
+    """P403, P406 and P407: one promise against its version at the base revision."""
+    new_entries = _new_renegotiations(promise, was)
+    customer = promise.customer or "the customer"
+    if promise.due and was.due and promise.due != was.due and not new_entries:
+        yield SILENT_RENEGOTIATION.at(
+            promise.path, promise.at("due"),
+            f"`due` moved from {was.due} (at {base}) to {promise.due} without a new renegotiation entry: add "
+            f"one under `renegotiations:` with `was: {was.due}`, `due: {promise.due}`, `on`, `reason` and "
+            f"`agreed_by: {customer}`, or put back `due: {was.due}`")
+    if promise.status and was.status and promise.status.stage < was.status.stage:
+        yield STATUS_BACKWARDS.at(
+            promise.path, promise.at("status"),
+            f"`status` moved back from {was.status.value} (at {base}) to {promise.status.value}: put back "
+            f"`status: {was.status.value}`, or if {customer} agreed to reopen it, record that in a "
+            "renegotiation entry")
+    if promise.done_when != was.done_when and not any(entry.changed for entry in new_entries):
+        yield CONDITIONS_CHANGED.at(
+            promise.path, promise.at("done_when"),
+            f"`done_when` changed since {base} without a new renegotiation entry whose `changed` says so: add "
+            f"one agreed by {customer} with `changed:` describing the new conditions, or put back the "
+            "conditions as they were")
+
+
+def _new_renegotiations(promise: Promise, was: Promise) -> list[Renegotiation]:
+    def content(entry: Renegotiation) -> tuple:
+        return entry.on, entry.was, entry.due, entry.reason, entry.agreed_by, entry.changed
+
+    old = Counter(content(entry) for entry in was.renegotiations)
+    new = []
+    for entry in promise.renegotiations:
+        if old[content(entry)]:
+            old[content(entry)] -= 1
+        else:
+            new.append(entry)
+    return new
+
+
+def check_authors(promise: Promise, history: FileHistory | None, config: Config) -> Iterator[Finding]:
+    """P304 and P305: who committed the acceptance and the promise, judged by registered emails."""
+    if history is None:
+        return
+    team = config.teams.get(promise.customer)
+    customers = team.members if team else (promise.customer,)
+    for rule, name, handles, who in ((ACCEPTANCE_AUTHOR, "accepted", customers, f"the customer {promise.customer}"
+                                      + (" or a member of it" if team else "")),
+                                     (PROMISE_AUTHOR, "promised", (promise.promiser,),
+                                      f"the promiser {promise.promiser}")):
+        day = getattr(promise, name)
+        setter = history.setters.get(name)
+        if day is None or setter is None or history.committed.get(name) != day.isoformat():
+            continue  # not set, or changed since the last commit: the commit that sets it is judged
+        allowed = {config.people[h].email.lower() for h in handles if h in config.people and config.people[h].email}
+        if allowed and setter.email.lower() not in allowed:
+            yield rule.at(promise.path, promise.at(name),
+                          f"`{name}` was set in commit {setter.commit[:10]} by {setter.author} <{setter.email}>, "
+                          f"not by {who}: let {who} commit it (their email in promisesite.yaml is how they "
+                          f"are known), or explain the exception with a waiver for {rule.code}")

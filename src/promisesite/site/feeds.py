@@ -137,11 +137,16 @@ def _no_memo() -> Memo:
 
 # --- Atom and sitemap ----------------------------------------------------------------------------
 
-def last_change(promise: Promise) -> dt.date:
+def last_change(ledger: Ledger, promise: Promise) -> str:
+    """When the promise last changed, as an Atom time: its newest commit when git knows it, else its
+    newest milestone or renegotiation date."""
+    history = ledger.history.of(promise.path)
+    if history is not None:
+        return history.changed.stamp
     dates = [promise.requested, promise.promised, promise.delivered, promise.accepted, promise.closed]
     dates += [r.on for r in promise.renegotiations]
     known = [d for d in dates if d]
-    return max(known) if known else dt.date(1970, 1, 1)
+    return _stamp(max(known) if known else dt.date(1970, 1, 1))
 
 
 def _stamp(day: dt.date) -> str:
@@ -151,7 +156,7 @@ def _stamp(day: dt.date) -> str:
 def recent(ledger: Ledger, memo: Memo | None = None) -> list[Promise]:
     """The promises that changed most recently, newest first."""
     memo = memo or _no_memo()
-    changed = {p.id: memo.get("changed", p, None, lambda p=p: last_change(p)) for p in ledger.promises}
+    changed = {p.id: memo.get("changed", p, None, lambda p=p: last_change(ledger, p)) for p in ledger.promises}
     return sorted(ledger.promises, key=lambda p: (changed[p.id], p.id), reverse=True)[:FEED_ENTRIES]
 
 
@@ -161,7 +166,7 @@ def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> b
     home = urls.absolute(urls.home())
     _sub(feed, "title", title)
     _sub(feed, "id", home if urls.origin else f"urn:promisesite:feed:{urls.base}")
-    _sub(feed, "updated", _stamp(max((last_change(p) for p in recent), default=ledger.today)))
+    _sub(feed, "updated", max((last_change(ledger, p) for p in recent), default=_stamp(ledger.today)))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=urls.absolute(urls.file("feed.xml")))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=home)
     _sub(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", title)
@@ -171,7 +176,7 @@ def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> b
         _sub(entry, "title", promise.title or promise.id)
         url = urls.absolute(urls.promise(promise.id))
         _sub(entry, "id", url if urls.origin else f"urn:promisesite:promise:{promise.id}")
-        _sub(entry, "updated", _stamp(last_change(promise)))
+        _sub(entry, "updated", last_change(ledger, promise))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
         _sub(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", promise.promiser or "unknown")
         status = promise.status.value if promise.status else "unknown"

@@ -6,6 +6,7 @@ ledger (promises, config, today) gives byte-identical files.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any, Callable, Hashable, TypeVar
 
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import body_key
 from ..config import Config
+from ..history import Event
 from ..ledger import Group, Ledger, State
 from ..model import Promise, Status
 from ..schema import front_matter_schema
@@ -284,7 +286,20 @@ class Site:
                 "due": format_date(r.due), "agreed_by": person(r.agreed_by, self.customer_url), "reason": r.reason,
                 "changed": r.changed, "late": bool(r.on and r.was and r.on > r.was)} for r in promise.renegotiations],
             "edit_url": self.edit_url(promise),
+            "history": self.history_view(promise),
         }
+
+    def history_view(self, promise: Promise) -> dict[str, Any] | None:
+        """What git recorded of the file: created, last changed, and the status and due-date moves."""
+        history = self.ledger.history.of(promise.path)
+        if history is None:
+            return {"uncommitted": True} if self.ledger.history.files else None
+
+        def mark(event: Event) -> dict[str, str]:
+            return {"date": event.date, "date_text": format_date(dt.date.fromisoformat(event.date)),
+                    "author": event.author, "commit": event.commit[:10], "text": _event_text(event)}
+        return {"uncommitted": False, "created": mark(history.created), "changed": mark(history.changed),
+                "events": [mark(event) for event in history.events]}
 
 
 class _Current:
@@ -322,6 +337,18 @@ def _install_globals(site: Site) -> None:
             tree_row_html=lambda promise, depth: current.site.tree_row_html(promise, depth),
         )
     current.site = site
+
+
+def _event_text(event: Event) -> str:
+    if event.kind == "created":
+        return f"Created as {event.new}" if event.new else "Created"
+    if event.kind == "status":
+        return f"Status {event.old or 'none'} → {event.new or 'none'}"
+    if event.kind == "due":
+        return f"Due moved {event.old or 'none'} → {event.new or 'none'}"
+    if event.kind == "renamed":
+        return f"Renamed from {event.old}"
+    return "Changed"
 
 
 def due_note(promise: Promise, state: State) -> str:

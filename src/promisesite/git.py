@@ -1,0 +1,157 @@
+"""The few things promisesite asks git: where the repository is, what changed since a revision,
+who changed each file and when, and the bytes of old versions.
+
+Every question is one `git` process, however many files there are: one `diff`, one `log`, one
+`cat-file --batch`. Output is read with `-z`, so any file name works. Nothing here runs a
+user's diff drivers or text conversions.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+NULL_BLOB = "0" * 40
+_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+
+
+class GitError(Exception):
+    """git could not answer; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file in one commit (or in a diff): `status` is git's letter (A, M, D, R, C, T)."""
+
+    status: str
+    path: str  # the path after the change, relative to the repository's top
+    old_path: str  # before the change (differs from `path` for a rename)
+    old_blob: str = NULL_BLOB
+    new_blob: str = NULL_BLOB
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    timestamp: int  # author time, seconds since the epoch
+    date: str  # author date as YYYY-MM-DD, in the author's time zone
+    author: str
+    email: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Repository:
+    top: Path
+
+    @classmethod
+    def find(cls, folder: Path) -> Repository:
+        """The repository holding `folder`; GitError when there is none or git is missing."""
+        if shutil.which("git") is None:
+            raise GitError("git is not installed")
+        try:
+            top = _run(["rev-parse", "--show-toplevel"], folder).decode("utf-8", "surrogateescape").strip()
+        except GitError as error:
+            if "dubious ownership" in str(error):
+                raise GitError(f"git refuses the repository ({error}); trust it with "
+                               f"`git config --global --add safe.directory {folder.resolve()}`") from None
+            raise GitError("not a git repository") from None
+        return cls(Path(top))
+
+    def git(self, *args: str, input: bytes | None = None) -> bytes:
+        return _run(list(args), self.top, input)
+
+    def relative(self, path: Path) -> str:
+        """A path as git names it: relative to the top, with forward slashes."""
+        return path.resolve().relative_to(self.top.resolve()).as_posix()
+
+    def is_shallow(self) -> bool:
+        return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def resolve(self, revision: str) -> str:
+        """The commit a revision names; GitError when git does not know it."""
+        if revision.startswith("-"):
+            raise GitError(f"{revision!r} is not a revision")
+        try:
+            return self.git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                            f"{revision}^{{commit}}").decode().strip()
+        except GitError:
+            hint = " (this is a shallow clone: fetch more history)" if self.is_shallow() else ""
+            raise GitError(f"{revision!r} is not a commit in this repository{hint}") from None
+
+    def changes_since(self, commit: str, folder: str) -> list[Change]:
+        """What differs in `folder` between `commit` and the working tree, renames paired."""
+        out = self.git("diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
+                       "--ignore-submodules", commit, "--", folder or ".")
+        return list(_changes(out.split(b"\0")))
+
+    def log(self, folder: str) -> list[Commit]:
+        """Every commit that touched `folder`, newest first, with the files it changed (renames paired).
+        Merge commits show no changes of their own; the commits they merge are listed themselves."""
+        try:
+            out = self.git("log", "-z", "--raw", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
+                           "--format=%x1e%H%x1f%at%x1f%aI%x1f%an%x1f%ae", "--", folder or ".")
+        except GitError as error:
+            if "does not have any commits" in str(error):
+                return []
+            raise
+        commits = []
+        for chunk in out.split(b"\x1e")[1:]:
+            header, _, rest = chunk.partition(b"\0")
+            sha, timestamp, date, author, email = header.decode("utf-8", "replace").split("\x1f")
+            commits.append(Commit(sha, int(timestamp), date[:10], author, email,
+                                  tuple(_changes(rest.split(b"\0")))))
+        return commits
+
+    def blobs(self, names: Iterable[str]) -> dict[str, bytes]:
+        """The contents of blobs, by id or `rev:path`, in one `cat-file` process; missing ones are left out."""
+        names = list(dict.fromkeys(names))
+        if not names:
+            return {}
+        request = "".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape")
+        out = self.git("cat-file", "--batch", input=request)
+        found, at = {}, 0
+        for name in names:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) != 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            found[name] = out[at:at + size]
+            at += size + 1  # the content is followed by a newline
+        return found
+
+
+def _changes(tokens: list[bytes]) -> Iterator[Change]:
+    """`--raw -z` records: `:mode mode blob blob STATUS`, then one path (two for R and C)."""
+    index = 0
+    while index < len(tokens):
+        meta = tokens[index].lstrip(b"\n")
+        index += 1
+        if not meta.startswith(b":"):
+            continue
+        _, _, old_blob, new_blob, status = meta[1:].decode().split(" ")
+        old = tokens[index].decode("utf-8", "surrogateescape")
+        index += 1
+        new = old
+        if status[0] in "RC":
+            new = tokens[index].decode("utf-8", "surrogateescape")
+            index += 1
+        yield Change(status[0], new, old, old_blob, new_blob)
+
+
+def _run(args: list[str], cwd: Path, input: bytes | None = None) -> bytes:
+    env = {**os.environ, **_ENV}
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, env=env, check=False)
+    except OSError as error:
+        raise GitError(f"git could not run: {error.strerror or error}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
