@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..check import UsageError, check_document, check_promises, settle
+from ..history import History, read_history
+from ..rules.history import check_authors
 from ..clock import resolve_today
 from ..config import Config, ConfigError, load_config
 from ..findings import Finding
@@ -97,6 +99,7 @@ class LiveSite:
         self.config_file, self.today_option, self.output = config_file, today, output
         self.overrides = overrides or {}
         self.lock = ReadWriteLock()
+        self.history = History()  # what git knows; read on each full rebuild
         self.files: dict[str, FileState] = {}
         self.rendered: dict[str, str] = {}  # output path → hash of the bytes served (not the bytes: memory)
         self.generation = 0
@@ -180,6 +183,7 @@ class LiveSite:
             raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
                              "or set `source:` in promisesite.yaml")
         today = resolve_today(self.today_option)
+        self.history = read_history(config)  # read again on the next full rebuild, not on every edit
         files = config.sources()
         lexicon = compiled(config.vague_words)
         states = {}
@@ -295,8 +299,10 @@ class LiveSite:
     def _ledger(self, states: dict[str, FileState], config: Config, today: dt.date) -> tuple[Ledger, list[Finding]]:
         shown = [state.good for state in states.values() if state.good is not None]
         per_file = [f for state in states.values() for f in state.findings]
-        result = settle(shown, per_file + check_promises(shown, config), sorted(states), config, strict=False)
-        return Ledger(shown, config, today, result.findings, result.waived), result.findings
+        authors = [f for promise in shown for f in check_authors(promise, self.history.of(promise.path), config)]
+        result = settle(shown, per_file + check_promises(shown, config) + authors, sorted(states), config,
+                        strict=False)
+        return Ledger(shown, config, today, result.findings, result.waived, self.history), result.findings
 
     # --- which pages an edit affects --------------------------------------------------------------
 

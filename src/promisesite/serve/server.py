@@ -244,6 +244,8 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
         if report.findings:
             say(format_text(report.findings, len(live.files)).rstrip())
         say(describe(report, started=True))
+        if live.history.note:
+            say(f"no history on the pages: {live.history.note}")
         urls = Urls(live.config.base_url)
         try:
             server = DevServer((host, port), live, urls.base)
