@@ -8,13 +8,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from conftest import TODAY, Repo
+from conftest import ANA, CLEO, TODAY, Git, Repo
 from sitetools import copy_sample
 
 PAGES = {
@@ -27,6 +28,15 @@ PAGES = {
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = copy_sample(tmp_path_factory.mktemp("sample"))
+    if shutil.which("git"):  # so that promise pages show their history, as they do in a real repository
+        git = Git(root)
+        git("init", "-q")
+        checkout = root / "promises/platform/checkout-latency.md"
+        final = checkout.read_text()
+        checkout.write_text(final.replace("status: promised", "status: offered"))
+        git.commit("Offer the checkout latency promise", author=ANA)
+        checkout.write_text(final)
+        git.commit("Payments accepted the offer", author=CLEO)
     cwd = os.getcwd()
     os.chdir(root)
     try:

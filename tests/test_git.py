@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOOD, Repo, front_matter, promise_text
+from conftest import ANA, BO, CLEO, GOOD, Git, Repo, front_matter, promise_text
 from promisesite.history import _fields
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
-ANA = ("Ana Lima", "ana.lima@example.com")  # the promiser of GOOD
-CLEO = ("Cleo Ruiz", "cleo.ruiz@example.com")  # in the customer team, payments
-BO = ("Bo Chen", "bo.chen@example.com")
 REGISTRY = """\
 people:
   ana.lima: {name: Ana Lima, email: ana.lima@example.com}
@@ -27,28 +24,6 @@ teams:
   platform: {name: Platform, members: [ana.lima, bo.chen]}
   payments: {name: Payments, members: [cleo.ruiz]}
 """
-
-
-class Git:
-    """Runs real git in a repository, with fixed authors and dates so that history is reproducible."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.day = 0
-
-    def __call__(self, *args: str, author: tuple[str, str] = ANA) -> str:
-        stamp = f"2026-10-{1 + self.day:02d}T12:00:00+02:00"
-        env = {**os.environ, "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1], "GIT_AUTHOR_DATE": stamp,
-               "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1], "GIT_COMMITTER_DATE": stamp,
-               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.root)}
-        done = subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=self.root, env=env,
-                              capture_output=True, text=True, check=True)
-        return done.stdout
-
-    def commit(self, message: str, author: tuple[str, str] = ANA) -> None:
-        self.day += 1
-        self("add", "-A")
-        self("commit", "-q", "-m", message, author=author)
 
 
 @pytest.fixture
