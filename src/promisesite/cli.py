@@ -288,5 +288,15 @@ def _write_atomically(path: Path, text: str) -> None:
         raise Failure(f"cannot write {path} ({error.strerror or error}): choose a folder you may write to") from None
 
 
+def _register_authoring() -> None:
+    from .cli_authoring import init, new
+
+    cli.add_command(init)
+    cli.add_command(new)
+
+
+_register_authoring()
+
+
 def main() -> None:
     cli(prog_name="promisesite")

@@ -1,0 +1,104 @@
+"""`promisesite new`: a promise file written from answers, each answer checked by the same rules
+as `promisesite check` before it is accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .check import check_document
+from .config import Config
+from .rules.words import compiled
+from .source import parse_text
+
+ORDER = ("title", "promiser", "customer", "team", "status", "requested", "promised", "due", "done_when")
+STATUSES = ("promised", "requested", "offered")
+MILESTONE = {"promised": "promised", "requested": "requested", "offered": None}
+_PLAIN = re.compile(r"[A-Za-z0-9(][^:#\n]*")  # safe as a plain YAML scalar (no `: ` or ` #`)
+_RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "~", "y", "n"}
+
+
+def slugify(title: str, limit: int = 60) -> str:
+    """`Checkout p95 under 300 ms!` → `checkout-p95-under-300-ms`, cut at a word boundary."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug or "promise"
+
+
+def scalar(value: str) -> str:
+    """A value as YAML writes it plainly when that is safe, else double-quoted (JSON is valid YAML)."""
+    if _PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _RESERVED:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render(fields: dict[str, Any], body: str = "") -> str:
+    lines = ["---"]
+    for key in ORDER:
+        value = fields.get(key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  - {scalar(item)}" for item in value)
+        else:
+            lines.append(f"{key}: {scalar(str(value))}")
+    return "\n".join(lines + ["---", ""]) + (f"\n{body}" if body else "")
+
+
+class Draft:
+    """The answers so far, and what the rules say about each one."""
+
+    def __init__(self, config: Config, today: dt.date, status: str = "promised"):
+        self.config, self.today = config, today
+        self.lexicon = compiled(config.vague_words)
+        self.fields: dict[str, Any] = {"status": status, "done_when": []}
+        milestone = MILESTONE[status]
+        if milestone:
+            self.fields[milestone] = today.isoformat()
+
+    def problems(self, key: str, value: str) -> list[str]:
+        """What `check` would say about this answer (errors and warnings): empty when it is fine."""
+        value = value.strip()
+        if not value:
+            return [f"`{key}` cannot be empty"]
+        fields = dict(self.fields)
+        if key == "done_when":
+            fields["done_when"] = [*self.fields["done_when"], value]
+            keys = {f"done_when.{len(fields['done_when']) - 1}"}
+        else:
+            fields[key] = value
+            keys = {key}
+        document = parse_text(render(fields), "new.md")
+        if not document.readable:
+            return [finding.message for finding in document.findings]
+        lines = {document.positions[k][0] for k in keys if k in document.positions}
+        _, findings = check_document(document, self.config, self.today, self.lexicon)
+        return [f"{f.code} {f.name}: {f.message}" for f in findings if f.line in lines]
+
+    def set(self, key: str, value: str) -> None:
+        if key == "done_when":
+            self.fields["done_when"].append(value.strip())
+        else:
+            self.fields[key] = value.strip()
+
+    def remaining_errors(self) -> list[str]:
+        """Whatever `check` finds wrong in the whole file (e.g. a required field never given)."""
+        document = parse_text(self.text(), "new.md")
+        _, findings = check_document(document, self.config, self.today, self.lexicon)
+        return [f"{f.code} {f.name}: {f.message}" for f in findings if f.is_error]
+
+    def text(self) -> str:
+        return render(self.fields, "Context, approach and links: free Markdown.\n")
+
+    def path(self) -> Path:
+        """`<source>/<slug>.md`, or `<source>/<team>/<slug>.md` when the team has a folder there."""
+        folder = self.config.source
+        team = self.fields.get("team") or self.config.team_of(self.fields.get("promiser", ""))
+        if team and (folder / team).is_dir():
+            folder = folder / team
+        return folder / f"{slugify(self.fields['title'])}.md"

@@ -1,0 +1,158 @@
+"""The commands that write files for the user: `init` (a new repository) and `new` (a promise)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import Failure, config_option, friendly, today_option
+from .clock import resolve_today
+from .config import load_config
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@today_option
+@friendly
+def init(directory: Path, force: bool, today: str | None) -> None:
+    """Scaffold a promises repository that checks and builds at once.
+
+    Writes promisesite.yaml (every key explained), two example promises, templates/README.md,
+    .gitignore, a pre-commit config and a GitHub Actions workflow. Existing files are never
+    overwritten without --force.
+
+    \b
+    Examples:
+      promisesite init demo && cd demo && promisesite check && promisesite build
+      promisesite init                 # in the current folder
+    """
+    from .scaffold import ScaffoldRefused
+    from .scaffold import init as scaffold
+
+    try:
+        written = scaffold(directory, resolve_today(today), force=force)
+    except ScaffoldRefused as error:
+        raise Failure(str(error)) from None
+    except OSError as error:
+        raise Failure(f"cannot write into {directory} ({error.strerror or error}): choose a folder you may "
+                      "write to") from None
+    for name in written:
+        click.echo(f"  wrote {directory / name}", err=True)
+    step = "" if directory == Path(".") else f"cd {directory} && "
+    click.echo(f"A promises repository is ready. Next: {step}promisesite check && promisesite serve", err=True)
+
+
+@click.command()
+@click.argument("title", required=False)
+@click.option("--promiser", metavar="HANDLE", help="The one person who promises.")
+@click.option("--customer", metavar="HANDLE", help="Who will be satisfied: a person or a team, not the promiser.")
+@click.option("--due", metavar="YYYY-MM-DD", help="By when.")
+@click.option("--team", metavar="HANDLE", help="The team it belongs to (default: the promiser's, from the registry).")
+@click.option("--done-when", "done_when", multiple=True, metavar="TEXT",
+              help="A condition of satisfaction; repeat for several.")
+@click.option("--status", type=click.Choice(["promised", "requested", "offered"]), default="promised",
+              show_default=True, help="Where the conversation stands.")
+@today_option
+@config_option
+@friendly
+def new(title: str | None, promiser: str | None, customer: str | None, due: str | None, team: str | None,
+        done_when: tuple[str, ...], status: str, today: str | None, config_file: Path | None) -> None:
+    """Write a new promise file, with today's date in its milestone.
+
+    On a terminal it asks for whatever the options did not give, and checks each answer
+    with the same rules as `promisesite check`: a vague answer is explained and asked again.
+    Without a terminal it takes options only. It never overwrites a file.
+
+    \b
+    Examples:
+      promisesite new
+      promisesite new "Refund API p95 under 200 ms" --promiser ana.lima --customer payments \\
+          --due 2026-12-15 --done-when "p95 of POST /refunds is below 200 ms for 7 days"
+    """
+    from .authoring import Draft
+
+    config = load_config(config_file)
+    draft = Draft(config, resolve_today(today), status)
+    interactive = sys.stdin.isatty()
+    given = {"title": title, "promiser": promiser, "customer": customer, "team": team, "due": due}
+    questions = [("title", "Title (what will be true when it is done)"), ("promiser", "Promiser (who promises)"),
+                 ("customer", "Customer (who will be satisfied)"), ("due", "Due date (YYYY-MM-DD)")]
+    if team:
+        _take(draft, "team", team)
+    for key, question in questions:
+        if given[key] is not None:
+            _take(draft, key, given[key])
+        elif interactive:
+            _ask(draft, key, question)
+        else:
+            raise Failure(f"missing {'TITLE' if key == 'title' else '--' + key}: {_EXAMPLES[key]} (or run "
+                          "`promisesite new` on a terminal to be asked)")
+    for condition in done_when:
+        _take(draft, "done_when", condition)
+    if not interactive and not done_when and status != "requested":
+        raise Failure('missing --done-when: give each condition of satisfaction, e.g. --done-when "p95 of POST '
+                      '/refunds is below 200 ms for 7 days" (only a `requested` promise may have none yet)')
+    if interactive and not done_when:
+        number = 1
+        optional = status == "requested"
+        while True:
+            label = f"Condition of satisfaction {number}" + (" (empty to finish)" if number > 1 or optional else "")
+            answer = click.prompt(label, default="", show_default=False, err=True).strip()
+            if not answer and (number > 1 or optional):
+                break
+            problems = draft.problems("done_when", answer)
+            if problems:
+                _explain(problems)
+                continue
+            draft.set("done_when", answer)
+            number += 1
+    errors = draft.remaining_errors()
+    if errors:
+        raise Failure("the promise would not pass `promisesite check`, so nothing was written:\n  "
+                      + "\n  ".join(errors))
+    path = draft.path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(draft.text())
+    except FileExistsError:
+        raise Failure(f"{config.relative(path)} already exists and was left as it is: choose another title, "
+                      "or edit that file") from None
+    except OSError as error:
+        raise Failure(f"cannot write {path} ({error.strerror or error})") from None
+    click.echo(f"Wrote {config.relative(path)}", err=True)
+
+
+_EXAMPLES = {
+    "title": 'give the promise in words, e.g. promisesite new "Refund API p95 under 200 ms"',
+    "promiser": "name the person who promises, e.g. --promiser ana.lima",
+    "customer": "name who will be satisfied, e.g. --customer payments",
+    "due": "give a date, e.g. --due 2026-12-15",
+}
+
+
+def _take(draft, key: str, value: str) -> None:
+    problems = draft.problems(key, value)
+    if problems:
+        raise Failure(f"--{key.replace('_', '-')} {value!r}:\n  " + "\n  ".join(problems)
+                      if key != "title" else f"TITLE {value!r}:\n  " + "\n  ".join(problems))
+    draft.set(key, value)
+
+
+def _ask(draft, key: str, question: str) -> None:
+    while True:
+        answer = click.prompt(question, err=True).strip()
+        problems = draft.problems(key, answer)
+        if not problems:
+            draft.set(key, answer)
+            return
+        _explain(problems)
+
+
+def _explain(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(f"  ✗ {problem}", err=True)
+    click.echo("  Try again.", err=True)

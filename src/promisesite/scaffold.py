@@ -1,0 +1,55 @@
+"""`promisesite init`: a new promises repository that checks and builds cleanly at once.
+
+The files are in the package's `scaffold/` folder. A path part `dot-x` becomes `.x` (packages
+drop dotfiles), and `@TODAY@` / `@DUE@` in the example promises become today's date and a due
+date four weeks on, so the examples are neither overdue nor undated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from .site.writer import write_file
+
+
+class ScaffoldRefused(Exception):
+    """Files that `init` would overwrite; nothing was written."""
+
+
+def scaffold_files(today: dt.date) -> dict[str, bytes]:
+    """Every file of a new repository, by relative path."""
+    due = today + dt.timedelta(days=28)
+    files = {}
+    for relative, data in _walk(resources.files("promisesite") / "scaffold", ""):
+        name = "/".join("." + part[4:] if part.startswith("dot-") else part for part in relative.split("/"))
+        files[name] = data.replace(b"@TODAY@", today.isoformat().encode()).replace(b"@DUE@", due.isoformat().encode())
+    return dict(sorted(files.items()))
+
+
+def _walk(folder, prefix: str) -> Iterator[tuple[str, bytes]]:
+    for entry in folder.iterdir():
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            yield from _walk(entry, f"{prefix}{entry.name}/")
+        else:
+            yield f"{prefix}{entry.name}", entry.read_bytes()
+
+
+def init(target: Path, today: dt.date, force: bool = False) -> list[str]:
+    """Write the scaffold into `target`; without `force`, refuse (writing nothing) if any file exists."""
+    files = scaffold_files(today)
+    if target.exists() and not target.is_dir():
+        raise ScaffoldRefused(f"{target} is a file: name a new or existing folder")
+    existing = [name for name in files if (target / name).exists()]
+    if existing and not force:
+        raise ScaffoldRefused(f"{target} already has {', '.join(existing)}: nothing was written. Choose an empty "
+                              "folder, or add --force to overwrite those files")
+    for name, data in files.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, data)
+    return list(files)
