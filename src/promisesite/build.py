@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .cache import BuildCache
 from .check import CheckResult, run_check
@@ -51,10 +52,10 @@ def ledger_of(result: CheckResult, config: Config, today: dt.date, history: Hist
 
 
 class _Clock:
-    """Phase timings on stderr with PROMISESITE_TIMINGS=1, for profiling a large site."""
+    """Phase timings on stderr with --verbose (or PROMISESITE_TIMINGS=1), for profiling a large site."""
 
-    def __init__(self) -> None:
-        self.on = bool(os.environ.get("PROMISESITE_TIMINGS"))
+    def __init__(self, on: bool = False) -> None:
+        self.on = on or bool(os.environ.get("PROMISESITE_TIMINGS"))
         self.last = time.perf_counter()
 
     def __call__(self, phase: str) -> None:
@@ -65,9 +66,11 @@ class _Clock:
 
 
 def build(config: Config, today: dt.date, output: Path, strict: bool = False, allow_errors: bool = False,
-          use_cache: bool = True, processes: int | None = None) -> BuildResult:
-    """Validate, and unless errors stop it (or `allow_errors`), render and swap in the new site."""
-    clock = _Clock()
+          use_cache: bool = True, processes: int | None = None,
+          progress: Callable[[int, int], None] | None = None, timings: bool = False) -> BuildResult:
+    """Validate, and unless errors stop it (or `allow_errors`), render and swap in the new site.
+    `progress(done, total)` hears how the rendering goes; `timings` prints each phase's time."""
+    clock = _Clock(timings)
     check_output(output, config)
     cache = BuildCache(config) if use_cache else None
     fingerprint = ""
@@ -95,7 +98,7 @@ def build(config: Config, today: dt.date, output: Path, strict: bool = False, al
     clock("ledger and plan")
     previous = cache.output_hashes(output) if cache is not None else {}
     hashes, drained = write_plan(output, plan, previous, workers=processes or available_cores(),
-                                 collect=site.memo.drain, batches=site.batches(plan))
+                                 collect=site.memo.drain, batches=site.batches(plan), progress=progress)
     clock("render and write")
     if cache is not None:
         new_bodies: dict[str, str] = {}

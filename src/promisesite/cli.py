@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .clock import BadToday, resolve_today
 from .config import ConfigError, load_config
+from .terminal import Terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -40,6 +41,26 @@ def today_option(command: Callable) -> Callable:
     return click.option("--today", metavar="YYYY-MM-DD",
                         help="The date rules and pages treat as today (default: SOURCE_DATE_EPOCH, "
                              "else the local date).")(command)
+
+
+TERMINAL = Terminal()
+
+
+def terminal_options(command: Callable) -> Callable:
+    """--color, --quiet and --verbose, for the commands that talk to a person."""
+
+    @functools.wraps(command)
+    def wrapper(*args, color: str, quiet: bool, verbose: bool, **kwargs):
+        TERMINAL.color, TERMINAL.quiet, TERMINAL.verbose = color, quiet, verbose and not quiet
+        return command(*args, **kwargs)
+
+    for option in reversed((
+            click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                         help="Colour the output; auto means on a terminal, unless NO_COLOR is set."),
+            click.option("-q", "--quiet", is_flag=True, help="Only findings and errors; no summary, notes or progress."),
+            click.option("-v", "--verbose", is_flag=True, help="Also say what happens and how long each phase takes."))):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def friendly(command: Callable) -> Callable:
@@ -89,6 +110,7 @@ def cli() -> None:
                                             "changed conditions.")
 @today_option
 @config_option
+@terminal_options
 @friendly
 def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None, strict: bool, base: str | None,
           today: str | None, config_file: Path | None) -> None:
@@ -111,23 +133,30 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
     from .history import read_history
     from .rules import RULES
 
+    from .findings import summary
+
     config = load_config(config_file)
     history = None
     if config.has_emails:  # only then can P304 and P305 match commit authors to people
         history = read_history(config)
         if history.note:
-            click.echo(f"promisesite: P304 and P305 not checked: {history.note}", err=True)
+            TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")
     result = run_check(config, resolve_today(today), list(paths), strict=strict, keep_bodies=False, base=base,
                        history=history)
+    TERMINAL.detail(f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
+                    + (f" against {base}" if base else ""))
     if output_format == "junit":
         text = format_junit(result.findings, len(result.files), RULES, paths=result.files)
+    elif output_format == "text" and TERMINAL.quiet:
+        text = "".join(f"{finding.as_text()}\n" for finding in result.findings)
     else:
         text = FORMATS[output_format](result.findings, len(result.files), RULES)
     if output_file:
         _write_atomically(output_file, text)
         if output_format != "text":
-            from .findings import summary
-            click.echo(summary(result.findings, len(result.files)), err=True)
+            TERMINAL.say(summary(result.findings, len(result.files)))
+    elif output_format == "text":
+        TERMINAL.findings(text)
     else:
         click.echo(text, nl=False)
     sys.exit(result.exit_code(strict))
@@ -142,6 +171,7 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .promisesite-cache/.")
 @today_option
 @config_option
+@terminal_options
 @friendly
 def build(source: Path | None, output: Path | None, base_url: str | None, strict: bool, allow_errors: bool,
           no_cache: bool, today: str | None, config_file: Path | None) -> None:
@@ -162,23 +192,28 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
     from .site.writer import OutputRefused
 
     config = _with_overrides(load_config(config_file), source=source, output=output, base_url=base_url)
+    progress = TERMINAL.progress("Rendering")
     try:
         result = run_build(config, resolve_today(today), config.output, strict=strict, allow_errors=allow_errors,
-                           use_cache=not no_cache)
+                           use_cache=not no_cache, progress=progress, timings=TERMINAL.verbose)
     except OutputRefused as error:
         raise Failure(str(error)) from None
+    finally:
+        progress.finish()
     if result.findings:
-        click.echo(format_text(result.findings, result.files), nl=False, err=True)
+        text = format_text(result.findings, result.files)
+        TERMINAL.findings(text if not TERMINAL.quiet else text[:text.rstrip("\n").rfind("\n") + 1], err=True)
     if result.note:
-        click.echo(f"promisesite: no history on the pages: {result.note}", err=True)
+        TERMINAL.say(f"promisesite: no history on the pages: {result.note}")
     where = config.relative(config.output)
     if result.unchanged:
-        click.echo(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).", err=True)
+        TERMINAL.say(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).")
     elif result.written:
-        click.echo(f"Built {result.pages} pages from {result.promises} promises into {where}/ "
-                   f"({result.rewritten} of {result.outputs} files written; the others did not change).", err=True)
+        TERMINAL.say(f"Built {result.pages} pages from {result.promises} promises into {where}/ "
+                     f"({result.rewritten} of {result.outputs} files written; the others did not change).",
+                     fg="green")
     else:
-        click.echo(f"Not built: fix the errors above (or use --allow-errors); {where}/ is unchanged.", err=True)
+        TERMINAL.say(f"Not built: fix the errors above (or use --allow-errors); {where}/ is unchanged.", fg="red")
     sys.exit(result.exit_code(strict))
 
 

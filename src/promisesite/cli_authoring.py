@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import Failure, config_option, friendly, today_option
+from .cli import TERMINAL, Failure, config_option, friendly, terminal_options, today_option
 from .clock import resolve_today
 from .config import load_config
 
@@ -16,6 +16,7 @@ from .config import load_config
 @click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @today_option
+@terminal_options
 @friendly
 def init(directory: Path, force: bool, today: str | None) -> None:
     """Scaffold a promises repository that checks and builds at once.
@@ -40,9 +41,10 @@ def init(directory: Path, force: bool, today: str | None) -> None:
         raise Failure(f"cannot write into {directory} ({error.strerror or error}): choose a folder you may "
                       "write to") from None
     for name in written:
-        click.echo(f"  wrote {directory / name}", err=True)
+        TERMINAL.detail(f"  wrote {directory / name}")
     step = "" if directory == Path(".") else f"cd {directory} && "
-    click.echo(f"A promises repository is ready. Next: {step}promisesite check && promisesite serve", err=True)
+    TERMINAL.say(f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve",
+                 fg="green")
 
 
 @click.command()
@@ -57,6 +59,7 @@ def init(directory: Path, force: bool, today: str | None) -> None:
               show_default=True, help="Where the conversation stands.")
 @today_option
 @config_option
+@terminal_options
 @friendly
 def new(title: str | None, promiser: str | None, customer: str | None, due: str | None, team: str | None,
         done_when: tuple[str, ...], status: str, today: str | None, config_file: Path | None) -> None:
@@ -123,7 +126,7 @@ def new(title: str | None, promiser: str | None, customer: str | None, due: str 
                       "or edit that file") from None
     except OSError as error:
         raise Failure(f"cannot write {path} ({error.strerror or error})") from None
-    click.echo(f"Wrote {config.relative(path)}", err=True)
+    TERMINAL.say(f"Wrote {config.relative(path)}", fg="green")
 
 
 _EXAMPLES = {

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .. import __version__
 from ..config import Config
@@ -72,7 +72,8 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> None:
 
 def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: Mapping[str, str] | None = None,
                workers: int = 1, collect: Callable[[], Any] | None = None,
-               batches: list[list[str]] | None = None) -> tuple[dict[str, str], list[Any]]:
+               batches: list[list[str]] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, str], list[Any]]:
     """Render every file of `plan` into a fresh folder beside `output`, then swap it in.
 
     With `workers` > 1 (and fork available), forked processes take `batches` of paths as they
@@ -80,6 +81,7 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
     pickled but their results: each file's hash and, per batch, what `collect()` returns. A
     file whose hash is in `previous` and which is in the old output is hard-linked from there
     instead of written: its bytes did not change. Returns the hashes and the `collect()` results.
+    `progress(done, total)` hears of each finished batch, counted in files.
     """
     global _JOB
     output = output.absolute()
@@ -92,9 +94,9 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
         _JOB = _Job(staging.resolve(), output, batches, plan, dict(previous or {}), collect)
         if workers > 1 and len(plan) >= PARALLEL_MIN and can_fork():
             with frozen_heap(), fork_pool(workers) as pool:
-                results = list(pool.imap_unordered(_render_batch, range(len(batches))))
+                results = _counted(pool.imap_unordered(_render_batch, range(len(batches))), len(plan), progress)
         else:
-            results = [_render_batch(index) for index in range(len(batches))]
+            results = _counted(map(_render_batch, range(len(batches))), len(plan), progress)
         hashes = {path: digest for share, _ in results for path, digest in share.items()}
         (staging / MARKER).write_text(f"made by promisesite {__version__}; replaced on every build\n")
         _swap_in(staging, output)
@@ -104,6 +106,18 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
         raise
     finally:
         _JOB = None
+
+
+def _counted(results: Iterable[tuple[dict[str, str], Any]], total: int,
+             progress: Callable[[int, int], None] | None) -> list[tuple[dict[str, str], Any]]:
+    done: list[tuple[dict[str, str], Any]] = []
+    files = 0
+    for result in results:
+        done.append(result)
+        files += len(result[0])
+        if progress is not None:
+            progress(files, total)
+    return done
 
 
 @dataclass
