@@ -242,6 +242,7 @@ def _with_overrides(config, **overrides):
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False),
               help="Where to write the site (default: a temporary folder, removed on exit).")
 @config_option
+@terminal_options
 @friendly
 def serve(host: str, port: int, poll: bool, today: str | None, source: Path | None, output: Path | None,
           config_file: Path | None) -> None:
@@ -259,7 +260,8 @@ def serve(host: str, port: int, poll: bool, today: str | None, source: Path | No
     from .serve.server import serve as run_server
 
     overrides = {"source": Path.cwd() / source if source else None}
-    sys.exit(run_server(config_file, today, host, port, poll, Path.cwd() / output if output else None, overrides))
+    sys.exit(run_server(config_file, today, host, port, poll, Path.cwd() / output if output else None, overrides,
+                        quiet=TERMINAL.quiet))
 
 
 @cli.command()

@@ -228,9 +228,12 @@ def describe(report: Report, started: bool = False) -> str:
 
 
 def serve(config_file: Path | None, today: str | None, host: str, port: int, poll: bool,
-          output: Path | None, overrides: dict[str, object]) -> int:
-    """Build, serve and watch until Ctrl-C; returns the exit code."""
+          output: Path | None, overrides: dict[str, object], quiet: bool = False) -> int:
+    """Build, serve and watch until Ctrl-C; returns the exit code. `quiet` keeps findings, errors and
+    the address, and drops the rest."""
     from ..config import ConfigError
+
+    note = (lambda text: None) if quiet else say
     from ..site.writer import check_output
 
     scratch = None if output else Path(tempfile.mkdtemp(prefix="promisesite-serve-"))
@@ -243,9 +246,9 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
             check_output(output, live.config)
         if report.findings:
             say(format_text(report.findings, len(live.files)).rstrip())
-        say(describe(report, started=True))
+        note(describe(report, started=True))
         if live.history.note:
-            say(f"no history on the pages: {live.history.note}")
+            note(f"no history on the pages: {live.history.note}")
         urls = Urls(live.config.base_url)
         try:
             server = DevServer((host, port), live, urls.base)
@@ -261,7 +264,7 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
             shown = [f for f in result.findings if f.path in touched] if not result.full else result.findings
             if shown:
                 say(format_text(shown, len(touched) or len(live.files)).rstrip())
-            say(describe(result))
+            note(describe(result))
             server.announce(result)
 
         watcher = Watcher(live.watched(), rebuilt, poll=poll, say=say)
@@ -270,7 +273,7 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
             watcher.start()
             shown_host = f"[{host}]" if ":" in host else host
             say(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
-            say(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
+            note(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
                 f"{'by polling' if watcher.polling else ''}(Ctrl-C to stop)")
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
@@ -278,7 +281,7 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
         finally:
             watcher.stop()
             server.close()
-        say("Stopped.")
+        note("Stopped.")
         return 0
     finally:
         if scratch is not None:
