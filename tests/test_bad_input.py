@@ -110,3 +110,19 @@ def test_conformance_suite(tmp_path: Path) -> None:
                          timeout=300)
     assert run.returncode == 0, run.stdout
     assert run.stdout.strip().endswith(" 0 failed")
+
+
+def test_a_file_over_the_size_limit_is_a_finding_and_is_not_read(repo: Repo) -> None:
+    big = promise_text(body="A long body of notes. " * 70_000)  # about 1.5 MB
+    repo.write("huge.md", big)
+    started = time.perf_counter()
+    result = repo.check()
+    assert time.perf_counter() - started < 10
+    [finding] = result.findings
+    assert (finding["code"], finding["line"], finding["column"]) == ("P001", 1, 1)
+    assert "larger than 1 MB" in finding["message"] and "max_file_size" in finding["message"]
+    repo.config("max_file_size: 2 MB\n")
+    assert repo.check().findings == []  # within the raised limit it is an ordinary promise
+    repo.config("max_file_size: big\n")
+    refused = repo.run("check")
+    assert refused.exit_code == 2 and "max_file_size: 2 MB" in refused.stderr

@@ -109,7 +109,8 @@ def _check_share(share: tuple[int, int]) -> list[tuple[Promise | None, list[Find
 def _check_one(path: Path, rel: str, config: Config, today: dt.date, lexicon: Lexicon,
                keep_bodies: bool) -> tuple[Promise | None, list[Finding]]:
     """One file's rules; the promise keeps only what the cross-file rules and the pages need."""
-    promise, found = check_document(read_document(path, rel, config.root), config, today, lexicon)
+    promise, found = check_document(read_document(path, rel, config.root, config.max_file_size), config,
+                                      today, lexicon)
     if promise is not None:
         positions = {key: value for key, value in promise.positions.items()
                      if key in _CROSS_FILE_KEYS or key.endswith(".agreed_by")}

@@ -15,7 +15,7 @@ from .source import YamlRefused, load_yaml, walk
 
 CONFIG_NAME = "promisesite.yaml"
 KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
-        "vague_words", "markdown_engine")
+        "vague_words", "markdown_engine", "max_file_size")
 LEVELS = ("error", "warning", "off")
 _HANDLE = re.compile(HANDLE_PATTERN)
 
@@ -53,6 +53,7 @@ class Config:
     rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
     vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     markdown_engine: str = "markdown"  # or "gfm" (cmark-gfm, the extra promisesite[gfm])
+    max_file_size: int = 1_000_000  # bytes; a bigger promise file is a finding (P001), not read
 
     @property
     def has_emails(self) -> bool:
@@ -142,6 +143,8 @@ class _Reader:
                                                "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)")
         if "base_url" in values:
             values["base_url"] = normal_base_url(values["base_url"])
+        if data.get("max_file_size") is not None:
+            values["max_file_size"] = self.size(data["max_file_size"], "max_file_size")
         for key in ("source", "output", "templates"):
             if key in values:
                 values[key] = Path(values[key])
@@ -151,6 +154,13 @@ class _Reader:
                                 people=MappingProxyType(people), teams=MappingProxyType(teams),
                                 rule_levels=MappingProxyType(self.rules(data.get("rules"))),
                                 vague_words=self.vague_words(data.get("vague_words")), **values))
+
+    def size(self, value: Any, key: str) -> int:
+        """`1000000`, `500 KB`, `2 MB` → bytes (decimal units, as file managers show them)."""
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(|B|KB|MB|GB)\s*", str(value), re.IGNORECASE)
+        if not match or float(match[1]) <= 0:
+            raise self.fail(key, f"`{key}: {value}` is not a size: write bytes or KB/MB, e.g. `{key}: 2 MB`")
+        return int(float(match[1]) * {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}[match[2].lower()])
 
     def text(self, value: Any, key: str) -> str:
         if not isinstance(value, str):
@@ -236,7 +246,7 @@ class _Reader:
 
 _EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "source": "promises",
              "output": "site", "templates": "templates", "repo_url": "https://github.com/acme/promises",
-             "people": "Ana Lima", "teams": "Platform", "markdown_engine": "gfm"}
+             "people": "Ana Lima", "teams": "Platform", "markdown_engine": "gfm", "max_file_size": "2 MB"}
 
 
 def normal_base_url(value: str) -> str:

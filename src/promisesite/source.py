@@ -85,19 +85,32 @@ def walk(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
     return found
 
 
-def read_document(path: Path, rel: str, root: Path | None = None) -> Document:
-    """Read one promise file; every problem becomes a finding on the returned document."""
+def read_document(path: Path, rel: str, root: Path | None = None, limit: int | None = None) -> Document:
+    """Read one promise file; every problem becomes a finding on the returned document. A file of
+    more than `limit` bytes is not read at all."""
     if root is not None and path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(root.resolve()):
             return _unreadable(rel, f"is a symbolic link to {target}, outside the repository, and is not "
                                     "followed: copy the file into the repository instead")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as error:
         return _unreadable(rel, f"cannot be read ({error.strerror or error}): check that it is a file "
                                 "you may read")
+    if limit is not None and len(raw) > limit:
+        return _unreadable(rel, f"is larger than {_size(limit)}, the limit for a promise file, and was not "
+                                "read: move long notes into a linked document, or raise `max_file_size` in "
+                                "promisesite.yaml")
     return parse_bytes(raw, rel)
+
+
+def _size(count: int) -> str:
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if count >= factor:
+            return f"{count / factor:g} {unit}"
+    return f"{count} bytes"
 
 
 def parse_bytes(raw: bytes, rel: str) -> Document:

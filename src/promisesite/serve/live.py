@@ -291,7 +291,8 @@ class LiveSite:
                     return first[2]  # read a moment ago by _first_page, and not changed since
             except OSError:
                 pass
-        promise, findings = check_document(read_document(path, rel, config.root), config, today, lexicon)
+        promise, findings = check_document(read_document(path, rel, config.root, config.max_file_size), config,
+                                          today, lexicon)
         broken = promise is None or any(f.is_error for f in findings)
         good = old.good if broken and old is not None else (None if broken else promise)
         return FileState(findings, promise, good)
