@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 from typing import Iterator
 
 
@@ -21,7 +23,22 @@ def can_fork() -> bool:
 
 
 def fork_pool(processes: int):
-    return multiprocessing.get_context("fork").Pool(processes)
+    return multiprocessing.get_context("fork").Pool(processes, initializer=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent was killed (SIGKILL, out of memory) must not live on, writing into a
+    staging folder the next build is about to remove: Linux kills it with its parent."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() == 1:  # the parent died before the call above: too late to be told
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 @contextlib.contextmanager

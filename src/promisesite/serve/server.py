@@ -62,6 +62,7 @@ class Hub:
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # the default 5 drops connections when a browser (or a test) opens many at once
 
     def __init__(self, address: tuple[str, int], live: LiveSite, base: str):
         super().__init__(address, Handler)
