@@ -160,3 +160,13 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Fuzzing budgets: `ci` keeps the suite at a few seconds; run longer locally with
+# `pytest tests/test_fuzz.py --hypothesis-profile=long` or PROMISESITE_FUZZ=long.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=False,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("PROMISESITE_FUZZ", "ci"))
