@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -126,3 +127,18 @@ def test_a_file_over_the_size_limit_is_a_finding_and_is_not_read(repo: Repo) -> 
     repo.config("max_file_size: big\n")
     refused = repo.run("check")
     assert refused.exit_code == 2 and "max_file_size: 2 MB" in refused.stderr
+
+
+def test_thousands_of_files_good_and_bad_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "promises"
+    for index in range(3000):
+        sub = folder / f"team-{index % 30:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        kind = sorted(BAD_FILES)[index % len(BAD_FILES)] if index % 3 == 0 else None
+        data = BAD_FILES[kind] if kind else promise_text().encode()
+        (sub / f"p{index:04d}.md").write_bytes(data)
+    run = subprocess.run([sys.executable, "-m", "promisesite", "check", "--format", "json", "--today", "2026-11-21"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    paths = {finding["path"] for finding in json.loads(run.stdout)}
+    assert len(paths) >= 950  # every bad file (a third) is reported, each under its own name

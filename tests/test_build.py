@@ -288,3 +288,21 @@ def test_a_broken_template_is_a_configuration_error(repo: Repo) -> None:
     assert code == 2
     assert "index.html:3" in log and "template error" in log
     assert tree_hashes(repo.root / "site") == before
+
+
+def test_every_page_forbids_inline_and_foreign_script_and_external_links_do_not_leak(repo: Repo) -> None:
+    repo.write("links.md", front_matter(GOOD, body="See [the vendor](https://vendor.example/status) and "
+                                                   "<a href='https://evil.example' rel='opener'>this</a>.\n"))
+    assert build(repo)[0] == 0
+    pages = list((repo.root / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text()
+        policy = html.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'", page
+        assert "unsafe-inline" not in policy and directives["object-src"] == "'none'"
+    body = (repo.root / "site/promises/links/index.html").read_text()
+    for href in ("https://vendor.example/status", "https://evil.example"):
+        anchor = body[body.rindex("<a", 0, body.index(href)):body.index(">", body.index(href))]
+        assert 'rel="noopener noreferrer"' in anchor, anchor

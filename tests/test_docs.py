@@ -28,3 +28,11 @@ def test_every_relative_link_in_the_docs_exists() -> None:
 def test_every_command_has_help_with_an_example() -> None:
     for name, command in cli.commands.items():
         assert "Example" in (command.help or ""), f"`promisesite {name} --help` shows no example"
+
+
+def test_every_test_the_security_page_names_exists() -> None:
+    page = (ROOT / "docs/security.md").read_text()
+    named = re.findall(r"`(test_\w+\.py)::(test_\w+)`", page)
+    assert len(named) >= 15
+    for module, test in named:
+        assert re.search(rf"^def {test}\(", (ROOT / "tests" / module).read_text(), re.MULTILINE), f"{module}::{test}"
