@@ -68,6 +68,7 @@ def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]
 
 
 PARALLEL_MIN = 1000  # files; below this, forking costs more than it saves
+SHARES_PER_WORKER = 8
 # Positions the cross-file rules report at; the others stay in the worker that read the file.
 _CROSS_FILE_KEYS = ("id", "promiser", "customer", "team", "serves", "due", "status", "done_when", "promised",
                     "accepted")
@@ -81,14 +82,15 @@ def check_files(files: dict[str, Path], config: Config, today: dt.date,
     processes = available_cores()
     if processes > 1 and len(names) >= PARALLEL_MIN and can_fork():
         _JOB = (files, names, config, today, keep_bodies)
+        # Many small shares, so that this process unpickles finished ones while the workers go on.
+        count = processes * SHARES_PER_WORKER
+        results: list[tuple[Promise | None, list[Finding]]] = [None] * len(names)  # type: ignore[list-item]
         try:
             with frozen_heap(), fork_pool(processes) as pool:
-                shares = pool.map(_check_share, [(index, processes) for index in range(processes)])
+                for index, share in pool.imap_unordered(_check_share, [(index, count) for index in range(count)]):
+                    results[index::count] = share
         finally:
             _JOB = None
-        results: list[tuple[Promise | None, list[Finding]]] = [None] * len(names)  # type: ignore[list-item]
-        for index, share in enumerate(shares):
-            results[index::processes] = share
     else:
         lexicon = compiled(config.vague_words)
         results = [_check_one(files[rel], rel, config, today, lexicon, keep_bodies) for rel in names]
@@ -99,11 +101,11 @@ def check_files(files: dict[str, Path], config: Config, today: dt.date,
 _JOB: tuple | None = None  # what forked workers inherit
 
 
-def _check_share(share: tuple[int, int]) -> list[tuple[Promise | None, list[Finding]]]:
+def _check_share(share: tuple[int, int]) -> tuple[int, list[tuple[Promise | None, list[Finding]]]]:
     files, names, config, today, keep_bodies = _JOB  # type: ignore[misc]
     index, count = share
     lexicon = compiled(config.vague_words)
-    return [_check_one(files[rel], rel, config, today, lexicon, keep_bodies) for rel in names[index::count]]
+    return index, [_check_one(files[rel], rel, config, today, lexicon, keep_bodies) for rel in names[index::count]]
 
 
 def _check_one(path: Path, rel: str, config: Config, today: dt.date, lexicon: Lexicon,
