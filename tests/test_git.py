@@ -284,3 +284,12 @@ def test_serve_shows_the_history_and_matches_a_clean_build(tmp_path: Path, monke
     assert code == 0, log
     assert Repo(root).run("build", "--today", "2026-11-21", "--output", "fresh").exit_code == 0
     assert served == tree_hashes(root / "fresh")
+
+
+def test_old_versions_are_read_by_any_name_and_missing_ones_left_out(repo: Repo, git: Git) -> None:
+    from promisesite.git import Repository
+
+    repo.promise("with space.md")
+    git.commit("promise")
+    found = Repository.find(repo.root).blobs(["HEAD:promises/with space.md", "HEAD:promises/none here.md", "0" * 40])
+    assert list(found) == ["HEAD:promises/with space.md"] and found["HEAD:promises/with space.md"].startswith(b"---")

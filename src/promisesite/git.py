@@ -119,7 +119,7 @@ class Repository:
             end = out.index(b"\n", at)
             header = out[at:end].split()
             at = end + 1
-            if len(header) != 3 or header[1] == b"missing":
+            if header[-1:] in ([b"missing"], [b"ambiguous"]) or len(header) != 3:
                 continue
             size = int(header[2])
             found[name] = out[at:at + size]
