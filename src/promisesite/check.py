@@ -154,7 +154,7 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
 
 def compare_with_base(promises: Sequence[Promise], config: Config, today: dt.date, base: str) -> list[Finding]:
     try:
-        was = read_base(config, base, today).promises
+        was = read_base(config, base, today)
     except GitError as error:
         raise UsageError(f"--base {base}: {error}: name a branch, tag or commit that git knows here; in CI, "
                          "fetch it first (e.g. `git fetch origin main`, or `fetch-depth: 0`)") from None

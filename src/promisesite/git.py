@@ -47,6 +47,7 @@ class Commit:
 @dataclass(frozen=True)
 class Repository:
     top: Path
+    shallow: bool = False  # a shallow clone: old commits are missing
 
     @classmethod
     def find(cls, folder: Path) -> Repository:
@@ -54,13 +55,14 @@ class Repository:
         if shutil.which("git") is None:
             raise GitError("git is not installed")
         try:
-            top = _run(["rev-parse", "--show-toplevel"], folder).decode("utf-8", "surrogateescape").strip()
+            top, shallow = _run(["rev-parse", "--show-toplevel", "--is-shallow-repository"], folder).decode(
+                "utf-8", "surrogateescape").splitlines()
         except GitError as error:
             if "dubious ownership" in str(error):
                 raise GitError(f"git refuses the repository ({error}); trust it with "
                                f"`git config --global --add safe.directory {folder.resolve()}`") from None
             raise GitError("not a git repository") from None
-        return cls(Path(top))
+        return cls(Path(top), shallow == "true")
 
     def git(self, *args: str, input: bytes | None = None) -> bytes:
         return _run(list(args), self.top, input)
@@ -68,9 +70,6 @@ class Repository:
     def relative(self, path: Path) -> str:
         """A path as git names it: relative to the top, with forward slashes."""
         return path.resolve().relative_to(self.top.resolve()).as_posix()
-
-    def is_shallow(self) -> bool:
-        return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
 
     def resolve(self, revision: str) -> str:
         """The commit a revision names; GitError when git does not know it."""
@@ -80,7 +79,7 @@ class Repository:
             return self.git("rev-parse", "--verify", "--quiet", "--end-of-options",
                             f"{revision}^{{commit}}").decode().strip()
         except GitError:
-            hint = " (this is a shallow clone: fetch more history)" if self.is_shallow() else ""
+            hint = " (this is a shallow clone: fetch more history)" if self.shallow else ""
             raise GitError(f"{revision!r} is not a commit in this repository{hint}") from None
 
     def changes_since(self, commit: str, folder: str) -> list[Change]:

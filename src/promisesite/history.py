@@ -65,7 +65,7 @@ def read_history(config: Config) -> History:
     """The history of every promise file of the source folder, or none with the reason why."""
     try:
         repo = Repository.find(config.source)
-        if repo.is_shallow():
+        if repo.shallow:
             return History(note="this is a shallow clone: fetch the whole history (`git fetch --unshallow`, "
                                 "or `fetch-depth: 0` in CI)")
         prefix = _prefix(repo, config)
@@ -99,7 +99,7 @@ def head(config: Config) -> str:
     try:
         repo = Repository.find(config.source)
         return repo.git("rev-parse", "--verify", "--quiet", "HEAD").decode().strip() + (
-            " shallow" if repo.is_shallow() else "")
+            " shallow" if repo.shallow else "")
     except GitError:
         return ""
 
@@ -152,16 +152,9 @@ def _fields(blob: bytes) -> dict[str, str]:
     return found
 
 
-@dataclass(frozen=True)
-class Base:
-    """The promise files as they were at a base revision, for those that changed since."""
-
-    revision: str
-    promises: Mapping[str, Promise]  # current promise path → the promise as it was
-
-
-def read_base(config: Config, revision: str, today: dt.date) -> Base:
-    """Each changed promise file at `revision`, renames followed; GitError when git cannot say."""
+def read_base(config: Config, revision: str, today: dt.date) -> dict[str, Promise]:
+    """Each promise file that changed since `revision`, as it was there, by its current path (renames
+    followed); GitError when git cannot say."""
     repo = Repository.find(config.source)
     commit = repo.resolve(revision)
     prefix = _prefix(repo, config)
@@ -177,4 +170,4 @@ def read_base(config: Config, revision: str, today: dt.date) -> Base:
         document = parse_bytes(data, rel)
         if document.readable:
             promises[rel], _ = build_promise(document, config, today)
-    return Base(revision, promises)
+    return promises

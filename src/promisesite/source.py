@@ -136,19 +136,22 @@ def read_body(path: Path) -> str:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return ""  # changed since it was checked; the next build reports it
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    opening = _OPEN.match(text)
-    closing = _CLOSE.search(text, opening.end()) if opening else None
+    text, _, closing = _front_matter(text)
     return text[closing.end() + 1:] if closing else ""
 
 
-def parse_text(text: str, rel: str) -> Document:
+def _front_matter(text: str) -> tuple[str, re.Match | None, re.Match | None]:
+    """The text with a BOM and CRLFs normalised, and where its front matter opens and closes."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     opening = _OPEN.match(text)
+    return text, opening, _CLOSE.search(text, opening.end()) if opening else None
+
+
+def parse_text(text: str, rel: str) -> Document:
+    text, opening, closing = _front_matter(text)
     if not opening:
         return Document(rel, findings=[NO_FRONT_MATTER.at(
             rel, (1, 1), f"the file does not start with front matter: {_FRONT_MATTER_HINT}")])
-    closing = _CLOSE.search(text, opening.end())
     if not closing:
         return Document(rel, findings=[NO_FRONT_MATTER.at(
             rel, (1, 1), "the front matter opened by `---` on line 1 is never closed: add a line `---` "
