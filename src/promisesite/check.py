@@ -21,7 +21,7 @@ from .rules.breakdowns import OVERDUE, check_breakdowns
 from .rules.conditions import check_conditions
 from .rules.dates import check_dates
 from .rules.fields import build_promise, duplicate_ids
-from .rules.history import check_against_base, check_authors
+from .rules.history import check_against_base, check_authorship
 from .rules.people import check_people, handle_collisions
 from .rules.tree import check_tree
 from .rules.words import Lexicon, compiled
@@ -69,7 +69,7 @@ def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]
 
 PARALLEL_MIN = 1000  # files; below this, forking costs more than it saves
 SHARES_PER_WORKER = 8
-# Positions the cross-file rules report at; the others stay in the worker that read the file.
+# Positions the cross-file and git rules report at; the others stay in the worker that read the file.
 _CROSS_FILE_KEYS = ("id", "promiser", "customer", "team", "serves", "due", "status", "done_when", "promised",
                     "accepted")
 
@@ -144,9 +144,8 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
                          "run `promisesite init`, or set `source:` in promisesite.yaml")
     promises, findings = check_files(files, config, today, keep_bodies=keep_bodies)
     findings.extend(check_promises(promises, config))
-    if history is not None and history.files:
-        for promise in promises:
-            findings.extend(check_authors(promise, history.of(promise.path), config))
+    if history is not None:
+        findings.extend(check_authorship(promises, history, config))
     if base is not None:
         findings.extend(compare_with_base(promises, config, today, base))
     return settle(promises, findings, sorted(set(reported)), config, strict)

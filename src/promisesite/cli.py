@@ -129,11 +129,9 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
       promisesite check --base origin/main    in a pull request
     """
     from .check import run_check
-    from .findings import FORMATS, format_junit
+    from .findings import FORMATS, format_junit, summary
     from .history import read_history
     from .rules import RULES
-
-    from .findings import summary
 
     config = load_config(config_file)
     history = None
@@ -145,18 +143,17 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
                        history=history)
     TERMINAL.detail(f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
                     + (f" against {base}" if base else ""))
+    if output_format == "text" and not output_file:
+        TERMINAL.report(result.findings, len(result.files))
+        sys.exit(result.exit_code(strict))
     if output_format == "junit":
         text = format_junit(result.findings, len(result.files), RULES, paths=result.files)
-    elif output_format == "text" and TERMINAL.quiet:
-        text = "".join(f"{finding.as_text()}\n" for finding in result.findings)
     else:
         text = FORMATS[output_format](result.findings, len(result.files), RULES)
     if output_file:
         _write_atomically(output_file, text)
         if output_format != "text":
             TERMINAL.say(summary(result.findings, len(result.files)))
-    elif output_format == "text":
-        TERMINAL.findings(text)
     else:
         click.echo(text, nl=False)
     sys.exit(result.exit_code(strict))
@@ -188,7 +185,6 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
       promisesite build --allow-errors      # a preview that shows every problem
     """
     from .build import build as run_build
-    from .findings import format_text
     from .site.writer import OutputRefused
 
     config = _with_overrides(load_config(config_file), source=source, output=output, base_url=base_url)
@@ -201,8 +197,7 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
     finally:
         progress.finish()
     if result.findings:
-        text = format_text(result.findings, result.files)
-        TERMINAL.findings(text if not TERMINAL.quiet else text[:text.rstrip("\n").rfind("\n") + 1], err=True)
+        TERMINAL.report(result.findings, result.files, err=True)
     if result.note:
         TERMINAL.say(f"promisesite: no history on the pages: {result.note}")
     where = config.relative(config.output)

@@ -140,8 +140,8 @@ _EXAMPLES = {
 def _take(draft, key: str, value: str) -> None:
     problems = draft.problems(key, value)
     if problems:
-        raise Failure(f"--{key.replace('_', '-')} {value!r}:\n  " + "\n  ".join(problems)
-                      if key != "title" else f"TITLE {value!r}:\n  " + "\n  ".join(problems))
+        name = "TITLE" if key == "title" else "--" + key.replace("_", "-")
+        raise Failure(f"{name} {value!r}:\n  " + "\n  ".join(problems))
     draft.set(key, value)
 
 

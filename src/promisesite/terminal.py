@@ -13,9 +13,11 @@ import re
 import sys
 import time
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Sequence
 
 import click
+
+from .findings import Finding, format_text
 
 _FINDING = re.compile(r"^(?P<where>\S+:\d+:\d+:) (?P<code>P\d{3}) (?P<level>error|warning) (?P<name>[\w-]+):",
                       re.MULTILINE)
@@ -35,6 +37,13 @@ class Terminal:
             return False
         stream = stream or sys.stdout
         return bool(getattr(stream, "isatty", lambda: False)())
+
+    def report(self, findings: Sequence[Finding], files_checked: int, err: bool = False) -> None:
+        """Findings in the text format, then the summary line unless --quiet; coloured when colour is on."""
+        text = format_text(findings, files_checked)
+        if self.quiet:
+            text = "".join(f"{finding.as_text()}\n" for finding in findings)
+        self.findings(text, err)
 
     def findings(self, text: str, err: bool = False) -> None:
         """Findings in the text format, with their location, code and level coloured when colour is on."""

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..findings import Finding
 from ..model import Promise, Renegotiation
@@ -14,7 +14,7 @@ from . import Rule
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..history import FileHistory
+    from ..history import FileHistory, History
 
 ACCEPTANCE_AUTHOR = Rule(
     "P304", "acceptance-author", "warning",
@@ -98,10 +98,14 @@ def _new_renegotiations(promise: Promise, was: Promise) -> list[Renegotiation]:
     return new
 
 
-def check_authors(promise: Promise, history: FileHistory | None, config: Config) -> Iterator[Finding]:
+def check_authorship(promises: Iterable[Promise], history: History, config: Config) -> list[Finding]:
+    """P304 and P305 for every promise that git has a history of."""
+    return [finding for promise in promises if (file := history.of(promise.path)) is not None
+            for finding in check_authors(promise, file, config)]
+
+
+def check_authors(promise: Promise, history: FileHistory, config: Config) -> Iterator[Finding]:
     """P304 and P305: who committed the acceptance and the promise, judged by registered emails."""
-    if history is None:
-        return
     team = config.teams.get(promise.customer)
     customers = team.members if team else (promise.customer,)
     for rule, name, handles, who in ((ACCEPTANCE_AUTHOR, "accepted", customers, f"the customer {promise.customer}"

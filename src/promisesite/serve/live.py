@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from ..check import UsageError, check_document, check_promises, settle
 from ..history import History, read_history
-from ..rules.history import check_authors
+from ..rules.history import check_authorship
 from ..clock import resolve_today
 from ..config import Config, ConfigError, load_config
 from ..findings import Finding
@@ -300,9 +300,8 @@ class LiveSite:
     def _ledger(self, states: dict[str, FileState], config: Config, today: dt.date) -> tuple[Ledger, list[Finding]]:
         shown = [state.good for state in states.values() if state.good is not None]
         per_file = [f for state in states.values() for f in state.findings]
-        authors = [f for promise in shown for f in check_authors(promise, self.history.of(promise.path), config)]
-        result = settle(shown, per_file + check_promises(shown, config) + authors, sorted(states), config,
-                        strict=False)
+        cross = check_promises(shown, config) + check_authorship(shown, self.history, config)
+        result = settle(shown, per_file + cross, sorted(states), config, strict=False)
         return Ledger(shown, config, today, result.findings, result.waived, self.history), result.findings
 
     # --- which pages an edit affects --------------------------------------------------------------
