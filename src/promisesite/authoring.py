@@ -99,6 +99,6 @@ class Draft:
         """`<source>/<slug>.md`, or `<source>/<team>/<slug>.md` when the team has a folder there."""
         folder = self.config.source
         team = self.fields.get("team") or self.config.team_of(self.fields.get("promiser", ""))
-        if team and (folder / team).is_dir():
+        if team and (folder / team).is_dir() and not (folder / team).is_symlink():
             folder = folder / team
         return folder / f"{slugify(self.fields['title'])}.md"

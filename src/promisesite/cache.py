@@ -1,14 +1,17 @@
 """The build cache in `.promisesite-cache/` (beside promisesite.yaml; safe to delete).
 
-It remembers three things, each invalidated by what it depends on:
+It is an accelerator, never an input: it holds data only (JSON, no pickle), every file carries a
+checksum of its content and is ignored whole when that, its shape or its version is wrong, and
+the folder is neither read nor written when it is a link, belongs to another user or is committed
+to git (a pull request could have put it there). It remembers:
 
-- a fingerprint of everything that decides the site (promisesite's version, the config
-  file, every template, every promise file's size and modification time, today and the
-  build's options), so a build where nothing changed does nothing;
+- a fingerprint of everything that decides the site (promisesite's version, the config file, the
+  bytes of every template and promise file, today and the build's options), so a build where
+  nothing changed does nothing;
 - the HTML of every body, by a hash of its text, per Markdown engine and version, so that
   Markdown runs only for bodies it has not seen;
-- a hash of every file of the last site, so unchanged files are carried over (hard links)
-  instead of being written again.
+- every file of the last site with its hash and its stamp (size, times, inode), so a file is
+  carried over (hard-linked) only while it is the very file that build wrote.
 """
 
 from __future__ import annotations
@@ -16,17 +19,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+import re
+import subprocess
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from . import __version__
 from .config import Config
 from .findings import Finding
-from .site.writer import write_file
+from .site.writer import CACHE_FOLDER, file_stamp, write_file
+from .source import read_bounded
 
-FOLDER = ".promisesite-cache"
+FOLDER = CACHE_FOLDER
+FORMAT = 2
+_HEX40 = re.compile(r"[0-9a-f]{40}")
+_FINDING_FIELDS = {"path": str, "line": int, "column": int, "code": str, "name": str, "level": str, "message": str}
 
 
 def body_key(text: str) -> str:
@@ -34,91 +42,177 @@ def body_key(text: str) -> str:
 
 
 class BuildCache:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, engine_version: str = ""):
         self.folder = config.root / FOLDER
         self.config = config
-        self._bodies_file = self.folder / f"bodies-{__version__}-{config.markdown_engine}.pickle"
+        self.version = f"{__version__} {config.markdown_engine} {engine_version}".strip()
+        self._bodies_file = self.folder / f"bodies-{config.markdown_engine}.json"
         self._state_file = self.folder / "state.json"
+        self.note = refusal(self.folder, config)  # why the cache is not used, or ""
+
+    @property
+    def usable(self) -> bool:
+        return not self.note
 
     # --- fingerprint of the inputs ---------------------------------------------------------------
 
-    def fingerprint(self, files: dict[str, Path], options: dict[str, Any]) -> str:
-        digest = hashlib.sha1()
-        digest.update(json.dumps({"version": __version__, **options}, sort_keys=True, default=str).encode())
-        if self.config.file and self.config.file.is_file():
-            digest.update(self.config.file.read_bytes())
+    def fingerprint(self, files: Mapping[str, Path], options: dict[str, Any]) -> str:
+        """A hash of the bytes of every input: an edit that keeps a file's size and time still shows."""
+        digest = hashlib.sha256()
+        digest.update(json.dumps({"version": self.version, **options}, sort_keys=True, default=str).encode())
+        if self.config.file:
+            _feed(digest, "config", read_bounded(self.config.file))
         if self.config.templates.is_dir():
-            for folder, _, names in sorted(os.walk(self.config.templates)):
+            for folder, folders, names in os.walk(self.config.templates):
+                folders.sort()
                 for name in sorted(names):
-                    stat = os.stat(os.path.join(folder, name))
-                    digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+                    path = os.path.join(folder, name)
+                    _feed(digest, path, os.readlink(path).encode() if os.path.islink(path) else read_bounded(Path(path)))
         for relative, path in files.items():
-            try:
-                stat = os.stat(path)
-            except OSError:
-                digest.update(f"{relative}:missing;".encode())
-                continue
-            digest.update(f"{relative}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+            _feed(digest, relative, read_bounded(path, self.config.max_file_size, self.config.repository))
         return digest.hexdigest()
 
     # --- what the last build left ------------------------------------------------------------------
 
     def state(self) -> dict[str, Any]:
-        try:
-            return json.loads(self._state_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        if not self.usable:
             return {}
+        state = _load(self._state_file, self.version)
+        return state if _is_state(state) else {}
 
     def unchanged(self, fingerprint: str, output: Path) -> dict[str, Any] | None:
-        """The last build's state when it built exactly this into `output`, still there."""
+        """The last build's state when it built exactly this into `output`, still there as it left it."""
         state = self.state()
         if state.get("fingerprint") != fingerprint or state.get("output") != str(output.absolute()):
             return None
-        if state.get("site") != _listing(output):
+        recorded = {path: entry[1:] for path, entry in state["site"].items()}
+        if recorded != listing(output):
             return None  # the site was changed, added to or removed since: build it again
         return state
 
-    def output_hashes(self, output: Path) -> dict[str, str]:
+    def previous(self, output: Path) -> dict[str, list]:
+        """Every file of the last site in `output`: path → [hash, *stamp]."""
         state = self.state()
-        return state.get("outputs", {}) if state.get("output") == str(output.absolute()) else {}
+        return state["site"] if state.get("output") == str(output.absolute()) else {}
 
     def bodies(self) -> dict[str, str]:
-        try:
-            with open(self._bodies_file, "rb") as handle:
-                bodies = pickle.load(handle)
-            return bodies if isinstance(bodies, dict) else {}
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        if not self.usable:
             return {}
+        bodies = _load(self._bodies_file, self.version)
+        if not isinstance(bodies, dict) or not all(
+                isinstance(key, str) and _HEX40.fullmatch(key) and isinstance(html, str) for key, html in bodies.items()):
+            return {}
+        return bodies
 
     # --- remembering this build ------------------------------------------------------------------
 
-    def save(self, fingerprint: str, output: Path, outputs: dict[str, str], bodies: dict[str, str] | None,
+    def save(self, fingerprint: str, output: Path, hashes: dict[str, str], bodies: dict[str, str] | None,
              findings: list[Finding], files: int, promises: int) -> None:
+        if not self.usable:
+            return
         try:
             self.folder.mkdir(exist_ok=True)
-            (self.folder / ".gitignore").write_text("*\n")
-            (self.folder / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                                                      "# promisesite's build cache: safe to delete\n")
+            if refusal(self.folder, self.config, git=False):
+                return  # made meanwhile by someone else, or as a link
+            write_file(self.folder / ".gitignore", b"*\n")
+            write_file(self.folder / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                                                     b"# promisesite's build cache: safe to delete\n")
             if bodies is not None:
-                for stale in self.folder.glob("bodies-*.pickle"):
-                    if stale != self._bodies_file and self.config.markdown_engine in stale.name:
-                        stale.unlink()
-                write_file(self._bodies_file, pickle.dumps(bodies, protocol=pickle.HIGHEST_PROTOCOL))
-            state = {"fingerprint": fingerprint, "output": str(output.absolute()), "site": _listing(output),
-                     "findings": [asdict(f) for f in findings], "files": files, "promises": promises,
-                     "outputs": outputs}
-            write_file(self._state_file, json.dumps(state).encode("utf-8"))
+                _save(self._bodies_file, self.version, bodies)
+            site = {path: [hashes.get(path, ""), *stamp] for path, stamp in listing(output).items()}
+            _save(self._state_file, self.version, {
+                "fingerprint": fingerprint, "output": str(output.absolute()), "site": site,
+                "findings": [asdict(f) for f in findings], "files": files, "promises": promises})
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
 
-def _listing(folder: Path) -> dict[str, list[int]]:
-    """Every file of a folder with its size and modification time: a cheap check that it is untouched."""
-    listing = {}
+def refusal(folder: Path, config: Config, git: bool = True) -> str:
+    """Why the cache folder must not be used ("" when it may): a link, not ours, or committed to git."""
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return ""
+    except OSError as error:
+        return f"it cannot be read ({error.strerror})"
+    shown = config.relative(folder)
+    if os.path.islink(folder):
+        return f"{shown} is a symbolic link, so it is neither read nor written: remove the link"
+    if not os.path.isdir(folder):
+        return f"{shown} is not a folder: remove it"
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        return f"{shown} belongs to another user: remove it, or build as its owner"
+    if git and _tracked(folder, config):
+        return (f"{shown} is committed to git, and a committed cache is not trusted: remove it from git with "
+                f"`git rm -r --cached {shown}`")
+    return ""
+
+
+def _tracked(folder: Path, config: Config) -> bool:
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "ls-files", "-z", "--", folder.name], cwd=folder.parent, env=env,
+                              capture_output=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
+
+
+def listing(folder: Path) -> dict[str, list[int]]:
+    """Every entry below a folder with its stamp; an entry that is not a regular file (a link, a FIFO)
+    gets none, so it never matches a recorded file."""
+    found: dict[str, list[int]] = {}
     top = os.fspath(folder)
-    for path, _, names in os.walk(top):
-        for name in names:
+    for path, folders, names in os.walk(top):
+        for name in names + [f for f in folders if os.path.islink(os.path.join(path, f))]:
             full = os.path.join(path, name)
-            stat = os.stat(full)
-            listing[full[len(top) + 1:]] = [stat.st_size, stat.st_mtime_ns]
-    return listing
+            stamp = file_stamp(full)
+            found[full[len(top) + 1:]] = list(stamp) if stamp else []
+    return found
+
+
+def _feed(digest: Any, name: str, data: object) -> None:
+    content = data if isinstance(data, bytes) else repr(data).encode()
+    digest.update(f"{name}\0{len(content)}\0".encode("utf-8", "surrogateescape"))
+    digest.update(hashlib.sha256(content).digest())
+
+
+def _load(path: Path, version: str) -> Any:
+    """The payload of a cache file written by `_save` for this version, or None: a link, a foreign
+    or truncated file, a wrong checksum all read as nothing."""
+    raw = read_bounded(path, root=None) if not os.path.islink(path) else None
+    if not isinstance(raw, bytes):
+        return None
+    header, _, payload = raw.partition(b"\n")
+    try:
+        meta = json.loads(header)
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") != version:
+            return None
+        if meta.get("sha256") != hashlib.sha256(payload).hexdigest():
+            return None
+        return json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def _save(path: Path, version: str, payload: Any) -> None:
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = json.dumps({"format": FORMAT, "version": version, "sha256": hashlib.sha256(data).hexdigest()})
+    write_file(path, header.encode() + b"\n" + data)
+
+
+def _is_state(state: Any) -> bool:
+    """The exact shape `save` writes; anything else is a foreign or damaged file."""
+    if not isinstance(state, dict):
+        return False
+    kinds: dict[str, Callable[[Any], bool]] = {
+        "fingerprint": lambda v: isinstance(v, str), "output": lambda v: isinstance(v, str),
+        "files": lambda v: type(v) is int, "promises": lambda v: type(v) is int,
+        "site": lambda v: isinstance(v, dict) and all(
+            isinstance(k, str) and isinstance(e, list) and len(e) in (1, 5) and isinstance(e[0], str)
+            and all(type(n) is int for n in e[1:]) for k, e in v.items()),
+        "findings": lambda v: isinstance(v, list) and all(
+            isinstance(f, dict) and f.keys() == _FINDING_FIELDS.keys()
+            and all(type(f[k]) is t for k, t in _FINDING_FIELDS.items()) for f in v),
+    }
+    return state.keys() == kinds.keys() and all(check(state[key]) for key, check in kinds.items())

@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .errors import UserError
 from .config import Config
-from .findings import Finding, Level
+from .findings import Finding, Level, bounded
 from .git import GitError
 from .history import History, read_base
 from .model import Promise
@@ -25,10 +27,10 @@ from .rules.history import check_against_base, check_authorship
 from .rules.people import check_people, handle_collisions
 from .rules.tree import check_tree
 from .rules.words import Lexicon, compiled
-from .source import Document, discover, read_document
+from .source import Document, Sources, read_document, walk
 
 
-class UsageError(Exception):
+class UsageError(UserError):
     """A path on the command line that does not exist (exit code 2)."""
 
 
@@ -59,7 +61,7 @@ def check_document(doc: Document, config: Config, today: dt.date,
     findings.extend(check_conditions(promise, lexicon))
     findings.extend(check_people(promise, config))
     findings.extend(check_breakdowns(promise, config, today))
-    return promise, findings
+    return promise, bounded(findings)
 
 
 def check_promises(promises: Sequence[Promise], config: Config) -> list[Finding]:
@@ -111,7 +113,7 @@ def _check_share(share: tuple[int, int]) -> tuple[int, list[tuple[Promise | None
 def _check_one(path: Path, rel: str, config: Config, today: dt.date, lexicon: Lexicon,
                keep_bodies: bool) -> tuple[Promise | None, list[Finding]]:
     """One file's rules; the promise keeps only what the cross-file rules and the pages need."""
-    promise, found = check_document(read_document(path, rel, config.root, config.max_file_size), config,
+    promise, found = check_document(read_document(path, rel, config.repository, config.max_file_size), config,
                                       today, lexicon)
     if promise is not None:
         positions = {key: value for key, value in promise.positions.items()
@@ -127,15 +129,23 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
     With `base`, each changed file is also compared with its version at that git revision (P403,
     P406, P407); with a `history`, commit authors are checked (P304, P305).
     """
-    files = config.sources()
-    reported = list(files)
+    sources = config.sources()
+    files = dict(sources.files)
+    problems = dict(sources.problems)
+    reported = [*files, *problems]
     if paths:
         reported = []
         for path in paths:
-            if not path.exists():
+            if not os.path.lexists(path):
                 raise UsageError(f"{path}: no such file or folder: name promise files or folders to check")
-            named = discover(path) if path.is_dir() else [path] if path.suffix == ".md" else []
-            for file in named:
+            if path.is_dir():
+                named = walk(path, config.relative(path).rstrip("/") + "/")
+                problems.update(named.problems)
+                reported.extend(named.problems)
+                found = list(named.files.values())
+            else:
+                found = [path] if path.suffix == ".md" else []
+            for file in found:
                 rel = config.relative(file)
                 files.setdefault(rel, file)
                 reported.append(rel)
@@ -143,6 +153,7 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
         raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
                          "run `promisesite init`, or set `source:` in promisesite.yaml")
     promises, findings = check_files(files, config, today, keep_bodies=keep_bodies)
+    findings.extend(Sources(problems=problems).findings())
     findings.extend(check_promises(promises, config))
     if history is not None:
         findings.extend(check_authorship(promises, history, config))
@@ -177,7 +188,7 @@ def settle(promises: list[Promise], findings: Iterable[Finding], reported: list[
         if level != Level.OFF.value:
             kept.append(replace(finding, level=level) if level != finding.level else finding)
     kept.sort()
-    return CheckResult(promises, kept, reported, waived)
+    return CheckResult(promises, bounded(kept), reported, waived)
 
 
 def level_of(rule: Rule, config: Config, strict: bool) -> str:

@@ -16,8 +16,9 @@ from typing import Callable
 import click
 
 from . import __version__
-from .clock import BadToday, resolve_today
-from .config import ConfigError, load_config
+from .clock import resolve_today
+from .config import load_config
+from .errors import UserError
 from .terminal import Terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -68,11 +69,9 @@ def friendly(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .check import UsageError
-
         try:
             return command(*args, **kwargs)
-        except (ConfigError, BadToday, UsageError) as error:
+        except UserError as error:
             raise Failure(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
             raise
@@ -191,7 +190,7 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
     progress = TERMINAL.progress("Rendering")
     try:
         result = run_build(config, resolve_today(today), config.output, strict=strict, allow_errors=allow_errors,
-                           use_cache=not no_cache, progress=progress, timings=TERMINAL.verbose)
+                           use_cache=not no_cache, progress=progress, timings=TERMINAL.verbose, say=TERMINAL.say)
     except OutputRefused as error:
         raise Failure(str(error)) from None
     finally:
@@ -200,6 +199,8 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
         TERMINAL.report(result.findings, result.files, err=True)
     if result.note:
         TERMINAL.say(f"promisesite: no history on the pages: {result.note}")
+    if result.cache_note:
+        TERMINAL.say(f"promisesite: the build cache was not used: {result.cache_note}")
     where = config.relative(config.output)
     if result.unchanged:
         TERMINAL.say(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).")
@@ -224,7 +225,11 @@ def _with_overrides(config, **overrides):
             changes[key] = Path.cwd() / overrides[key]
     if overrides.get("base_url"):
         changes["base_url"] = normal_base_url(overrides["base_url"])
-    return replace(config, **changes) if changes else config
+    if not changes:
+        return config
+    config = replace(config, **changes)
+    config.check_paths(named=tuple(changes))
+    return config
 
 
 @cli.command()

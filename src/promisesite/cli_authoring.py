@@ -117,6 +117,9 @@ def new(title: str | None, promiser: str | None, customer: str | None, due: str 
         raise Failure("the promise would not pass `promisesite check`, so nothing was written:\n  "
                       + "\n  ".join(errors))
     path = draft.path()
+    if not path.parent.resolve().is_relative_to(config.source.resolve()):
+        raise Failure(f"{config.relative(path.parent)} leads out of the source folder through a symbolic link, so "
+                      "nothing was written: remove the link, or write the promise file by hand")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from .errors import UserError
 
-class BadToday(ValueError):
-    pass
+
+class BadToday(UserError, ValueError):
+    """`--today` or SOURCE_DATE_EPOCH is not a date."""
 
 
 def resolve_today(option: str | None = None, environ: dict[str, str] | None = None) -> dt.date:

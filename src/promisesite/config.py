@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,17 +11,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .model import HANDLE_PATTERN
-from .source import YamlRefused, load_yaml, walk
+from .errors import UserError
+from .model import HANDLE_PATTERN, MAX_HANDLE
+from .source import Sources, Unreadable, YamlRefused, load_yaml, read_bounded, walk
 
 CONFIG_NAME = "promisesite.yaml"
 KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
         "vague_words", "markdown_engine", "max_file_size")
 LEVELS = ("error", "warning", "off")
+MAX_CONFIG_VALUES = 5_000_000  # a registry of 100,000 people fits; aliases are bounded apart from this
 _HANDLE = re.compile(HANDLE_PATTERN)
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]*")  # RFC 3986, without quotes or spaces
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A configuration problem: exit code 2, with a message that says what to write instead."""
 
 
@@ -69,23 +73,51 @@ class Config:
     def has_registry(self) -> bool:
         return bool(self.people or self.teams)
 
+    @cached_property
+    def _first_team(self) -> Mapping[str, str]:
+        first: dict[str, str] = {}
+        for team in self.teams.values():
+            for member in team.members:
+                first.setdefault(member, team.handle)
+        return first
+
     def team_of(self, person: str) -> str:
         """The first team (in config order) that lists the person, or ""."""
-        return next((team.handle for team in self.teams.values() if person in team.members), "")
+        return self._first_team.get(person, "")
 
     def relative(self, path: Path) -> str:
-        """A path as findings show it: relative to the repository, with forward slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """A path as findings show it: relative to the repository, with forward slashes. The last part
+        is not resolved, so a link is named as itself, not as what it points to."""
+        for candidate in (Path(os.path.abspath(path)), _resolve_parent(path)):
+            if candidate is not None and candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()
 
-    def sources(self) -> dict[str, Path]:
-        """Every promise file of the source folder by its repository-relative path, in path order."""
+    def sources(self) -> Sources:
+        """Every promise file of the source folder by its repository-relative path, in path order, and
+        whatever in it cannot be read."""
         if not self.source.is_dir():
-            return {}
+            return Sources()
         prefix = self.relative(self.source).rstrip("/") + "/"
-        return dict(walk(self.source, "" if prefix in ("./", "/") else prefix))
+        return walk(self.source, "" if prefix in ("./", "/") else prefix)
+
+    def check_paths(self, named: tuple[str, ...] = ()) -> None:
+        """The source, templates and output folders stay inside the repository: a path written inside it
+        must not lead out of it through a link. Those from the config file (not `named` on the command
+        line) must lie inside it as written, too."""
+        boundary = self.repository
+        for key in ("source", "templates", "output"):
+            check_inside(getattr(self, key), boundary, f"the {key} folder", must_be_inside=key not in named)
+
+    @cached_property
+    def repository(self) -> Path:
+        """The repository the paths must stay in: the git work tree that holds the config's folder;
+        outside git, the working folder when it holds the config's folder, else that folder."""
+        for folder in (self.root, *self.root.parents):
+            if os.path.lexists(folder / ".git"):
+                return folder
+        cwd = Path.cwd().resolve()
+        return cwd if self.root.is_relative_to(cwd) else self.root
 
 
 def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
@@ -93,17 +125,27 @@ def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
     cwd = cwd or Path.cwd()
     if file is None:
         candidate = cwd / CONFIG_NAME
-        if not candidate.is_file():
+        if not os.path.lexists(candidate):
             return _resolved(Config(root=cwd.resolve()))
         file = candidate
+    if not os.path.lexists(file):
+        raise ConfigError(f"{file}: no such file: give the path of a promisesite.yaml with --config")
+    file = Path(os.path.abspath(file)).parent.resolve() / file.name  # the folder resolved, not a link in it
+    raw = read_bounded(file)
+    if isinstance(raw, Unreadable):
+        raise ConfigError(f"{file}: the config file {raw.reason}")
+    if file.is_symlink():
+        config = Config(root=file.parent)
+        target = file.resolve()
+        if not target.is_relative_to(config.repository):
+            raise ConfigError(f"{file}: the config file is a symbolic link to {target}, outside the repository, and "
+                              "is not followed: put a real promisesite.yaml here")
     try:
-        text = file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: no such file: give the path of a promisesite.yaml with --config") from None
-    except (OSError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
         raise ConfigError(f"{file}: cannot be read ({error}): save it as UTF-8 text") from None
     try:
-        data, positions = load_yaml(text)
+        data, positions = load_yaml(text, max_nodes=MAX_CONFIG_VALUES)
     except YamlRefused as refused:
         raise ConfigError(f"{file}:{refused.position[0]}:{refused.position[1]}: {refused}") from None
     return _Reader(file, positions).read(data)
@@ -112,8 +154,43 @@ def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
 def _resolved(config: Config) -> Config:
     from dataclasses import replace
 
-    return replace(config, source=config.root / config.source, output=config.root / config.output,
-                   templates=config.root / config.templates)
+    resolved = replace(config, source=_joined(config.root, config.source), output=_joined(config.root, config.output),
+                       templates=_joined(config.root, config.templates))
+    resolved.check_paths()
+    return resolved
+
+
+def _joined(root: Path, path: Path) -> Path:
+    """`root / path`, with `.` and `..` worked out as written (links are judged by `check_inside`)."""
+    return Path(os.path.normpath(root / path))
+
+
+def _resolve_parent(path: Path) -> Path | None:
+    try:
+        return Path(os.path.abspath(path)).parent.resolve() / path.name
+    except (OSError, RuntimeError):
+        return None
+
+
+def check_inside(path: Path, root: Path, label: str, must_be_inside: bool = True) -> None:
+    """Refuse a path that lies inside `root` as written but leads out of it through a link (or a loop);
+    with `must_be_inside`, also one that lies outside as written."""
+    written = Path(os.path.abspath(path))
+    if not written.is_relative_to(root):
+        if must_be_inside:
+            raise ConfigError(f"{label} {path} is outside the repository ({root}): promisesite reads and writes "
+                              f"only inside it; choose a folder inside it, e.g. `{label.split()[1]}: "
+                              f"{_EXAMPLES.get(label.split()[1], 'site')}`")
+        return
+    try:
+        resolved = written.resolve(strict=False)
+    except (OSError, RuntimeError):
+        raise ConfigError(f"{label} {written.relative_to(root)} is a symbolic link that loops: remove the link, "
+                          "and keep a real folder there") from None
+    if not resolved.is_relative_to(root.resolve()):
+        raise ConfigError(f"{label} {written.relative_to(root).as_posix()} is a symbolic link to {resolved}, "
+                          "outside the repository: promisesite does not follow links out of it; move the files "
+                          "into the repository and remove the link")
 
 
 class _Reader:
@@ -142,7 +219,13 @@ class _Reader:
             raise self.fail("markdown_engine", f"`markdown_engine: {values['markdown_engine']}` is not an engine: "
                                                "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)")
         if "base_url" in values:
+            if not _URL_CHARACTERS.fullmatch(values["base_url"]):
+                raise self.fail("base_url", f"`base_url: {values['base_url']}` holds characters a URL cannot: write "
+                                            "a path or full URL, e.g. `base_url: /team-promises/`")
             values["base_url"] = normal_base_url(values["base_url"])
+        if values.get("repo_url") and not re.match(r"https?://[^\s\"'<>\\]+$", values["repo_url"]):
+            raise self.fail("repo_url", f"`repo_url: {values['repo_url']}` is not a web address: write one that starts "
+                                        "with https://, e.g. `repo_url: https://github.com/acme/promises`")
         if data.get("max_file_size") is not None:
             values["max_file_size"] = self.size(data["max_file_size"], "max_file_size")
         for key in ("source", "output", "templates"):
@@ -150,7 +233,7 @@ class _Reader:
                 values[key] = Path(values[key])
         people = self.people(data.get("people"))
         teams = self.teams(data.get("teams"), people)
-        return _resolved(Config(root=self.file.resolve().parent, file=self.file.resolve(),
+        return _resolved(Config(root=self.file.parent, file=self.file,
                                 people=MappingProxyType(people), teams=MappingProxyType(teams),
                                 rule_levels=MappingProxyType(self.rules(data.get("rules"))),
                                 vague_words=self.vague_words(data.get("vague_words")), **values))
@@ -177,6 +260,9 @@ class _Reader:
     def handle(self, handle: str, key: str) -> None:
         if not _HANDLE.fullmatch(handle):
             raise self.fail(key, f"`{handle}` is not a handle (letters, digits, `.`, `_`, `-`): e.g. `ana.lima`")
+        if len(handle) > MAX_HANDLE:
+            raise self.fail(key, f"`{handle[:20]}…` is {len(handle)} characters long; a handle has at most "
+                                 f"{MAX_HANDLE}, as it is part of page addresses: shorten it, e.g. `ana.lima`")
 
     def people(self, value: Any) -> dict[str, Person]:
         example = "people:\n  ana.lima: {name: Ana Lima, email: ana@example.com}"
@@ -251,6 +337,9 @@ _EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "sourc
 
 def normal_base_url(value: str) -> str:
     """`team-promises` → `/team-promises/`; full URLs keep their scheme and host."""
+    if not _URL_CHARACTERS.fullmatch(value):
+        raise ConfigError(f"the base URL {value!r} holds characters a URL cannot: write a path or full URL, "
+                          "e.g. --base-url /team-promises/")
     if "://" in value:
         return value.rstrip("/") + "/"
     return "/" + value.strip("/") + "/" if value.strip("/") else "/"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import asdict, dataclass
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Iterable, Sequence
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from . import __version__
@@ -32,7 +35,53 @@ class Finding:
         return self.level == Level.ERROR.value
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.level} {self.name}: {self.message}"
+        """`path:line:col: CODE level name: message` on one line, whatever the path and message hold."""
+        return (f"{printable(self.path)}:{self.line}:{self.column}: {self.code} {self.level} {self.name}: "
+                f"{printable(self.message)}")
+
+
+# Characters that would end a line, move the cursor, recolour a terminal or reorder text when a
+# value from a file is printed: C0 and C1 controls, DEL, line and paragraph separators, bidi controls.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                          "\u2066-\u2069\ufeff\ufffe\uffff]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters XML 1.0 does not allow at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """Text with every control character shown as an escape (`\\n`, `\\x1b`), safe to print on one line."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: _SHORT.get(m.group()) or (
+        f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
+
+
+def xml_text(text: str) -> str:
+    """Text an XML 1.0 document can hold: forbidden characters become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
+
+
+MAX_PER_RULE = 20  # findings of one rule in one file; the rest are counted in one more finding
+
+
+def bounded(findings: Sequence[Finding], limit: int = MAX_PER_RULE) -> list[Finding]:
+    """At most `limit` findings of each rule in each file, then one that says how many more there are."""
+    totals = Counter((f.path, f.code) for f in findings)
+    if all(count <= limit for count in totals.values()):
+        return list(findings)
+    kept: list[Finding] = []
+    seen: Counter[tuple[str, str]] = Counter()
+    for finding in findings:
+        key = (finding.path, finding.code)
+        seen[key] += 1
+        if seen[key] <= limit:
+            kept.append(finding)
+        elif seen[key] == limit + 1:
+            more = totals[key] - limit
+            kept.append(replace(finding, message=f"and {more:,} more {finding.code} finding{'s' * (more != 1)} in "
+                                                 f"this file, not listed: fix the {limit} above, then check again"))
+    return kept
 
 
 def summary(findings: Sequence[Finding], files_checked: int) -> str:
@@ -56,7 +105,7 @@ def format_json(findings: Sequence[Finding], files_checked: int, rules: Sequence
 
 
 def _github_escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _github_escape_property(text: str) -> str:
@@ -97,7 +146,7 @@ def format_sarif(findings: Sequence[Finding], files_checked: int, rules: Sequenc
             "level": f.level,
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": f.line, "startColumn": f.column},
             }}],
         }
@@ -127,12 +176,13 @@ def format_junit(findings: Sequence[Finding], files_checked: int, rules: Sequenc
     suite = ET.SubElement(suites, "testsuite", name="promisesite check", tests=str(len(by_path)),
                           failures=str(failures), errors="0", skipped="0")
     for path in sorted(by_path):
-        case = ET.SubElement(suite, "testcase", classname="promisesite.check", name=path, file=path)
+        shown = xml_text(path)
+        case = ET.SubElement(suite, "testcase", classname="promisesite.check", name=shown, file=shown)
         errors = [f for f in by_path[path] if f.is_error]
         warnings = [f for f in by_path[path] if not f.is_error]
         if errors:
-            failure = ET.SubElement(case, "failure", type=errors[0].code,
-                                    message=f"{len(errors)} error{'s' * (len(errors) != 1)}: {errors[0].message}")
+            failure = ET.SubElement(case, "failure", type=errors[0].code, message=xml_text(
+                f"{len(errors)} error{'s' * (len(errors) != 1)}: {errors[0].message}"))
             failure.text = "\n".join(f.as_text() for f in errors)
         if warnings:
             ET.SubElement(case, "system-out").text = "\n".join(f.as_text() for f in warnings)

@@ -73,7 +73,7 @@ def read_history(config: Config) -> History:
     except GitError as error:
         return History(note=f"{error}: keep the promises in a git repository to record who changed what "
                             "and when")
-    tracked = {prefix + rel: rel for rel in config.sources()}
+    tracked = {prefix + rel: rel for rel in config.sources().files}
     touched: dict[str, list[tuple[Commit, Change]]] = {}  # promise path → its changes, newest first
     for commit in commits:
         for change in commit.changes:

@@ -170,7 +170,8 @@ class Ledger:
         return parent if parent is not promise else None
 
     def ancestors(self, promise: Promise) -> list[Promise]:
-        """From the top of the tree down to the promise's parent (stops at a cycle)."""
+        """From the top of the tree down to the promise's parent (stops at a cycle). Pages show only
+        the top and the nearest few of a long chain: see `shown_ancestors`."""
         chain, seen = [], {promise.id}
         parent = self.parent(promise)
         while parent is not None and parent.id not in seen:
@@ -194,15 +195,18 @@ class Ledger:
             hidden += max(len(rows) - room, 0)
         return trees, hidden
 
-    def subtree(self, promise: Promise, depth: int = 0, seen: set[str] | None = None) -> list[tuple[int, Promise]]:
-        """The promise and all that serve it, depth first, with their depth."""
-        seen = set() if seen is None else seen
-        if promise.id in seen:
-            return []
-        seen.add(promise.id)
-        rows = [(depth, promise)]
-        for child in self.children.get(promise.id, ()):
-            rows.extend(self.subtree(child, depth + 1, seen))
+    def subtree(self, promise: Promise) -> list[tuple[int, Promise]]:
+        """The promise and all that serve it, depth first, with their depth (however deep the tree)."""
+        rows: list[tuple[int, Promise]] = []
+        seen: set[str] = set()
+        stack = [(0, promise)]
+        while stack:
+            depth, node = stack.pop()
+            if node.id in seen:
+                continue
+            seen.add(node.id)
+            rows.append((depth, node))
+            stack.extend((depth + 1, child) for child in reversed(self.children.get(node.id, ())))
         return rows
 
     # --- sets ----------------------------------------------------------------------------------

@@ -145,6 +145,8 @@ WAIVER_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 HANDLE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+MAX_HANDLE = 100  # characters: a handle and an id name a folder of the site, whose names have a limit
+MAX_ID = 100
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 

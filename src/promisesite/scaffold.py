@@ -8,14 +8,16 @@ date four weeks on, so the examples are neither overdue nor undated.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
+from .errors import UserError
 from .site.writer import write_file
 
 
-class ScaffoldRefused(Exception):
+class ScaffoldRefused(UserError):
     """Files that `init` would overwrite; nothing was written."""
 
 
@@ -44,7 +46,12 @@ def init(target: Path, today: dt.date, force: bool = False) -> list[str]:
     files = scaffold_files(today)
     if target.exists() and not target.is_dir():
         raise ScaffoldRefused(f"{target} is a file: name a new or existing folder")
-    existing = [name for name in files if (target / name).exists()]
+    existing = [name for name in files if os.path.lexists(target / name)]
+    top = target.resolve()
+    escaping = [name for name in files if not (target / name).parent.resolve().is_relative_to(top)]
+    if escaping:
+        raise ScaffoldRefused(f"{target} has folders that are symbolic links out of it ({', '.join(escaping)} would "
+                              "be written elsewhere): nothing was written; remove the links, or choose another folder")
     if existing and not force:
         raise ScaffoldRefused(f"{target} already has {', '.join(existing)}: nothing was written. Choose an empty "
                               "folder, or add --force to overwrite those files")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ class Loader(_SafeLoader):  # type: ignore[misc, valid-type]
 
 
 MAX_DEPTH = 20  # a promise needs 3 levels (renegotiations → entry → key)
-MAX_NODES = 20_000  # far beyond any real front matter, far below an alias bomb
+MAX_NODES = 20_000  # values in one front matter: far beyond any real promise
+MAX_ALIASED = 10_000  # values reached a second time through `*aliases`: far below an alias bomb
 _CORE_TAGS = frozenset("tag:yaml.org,2002:" + name for name in
                        ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
 _NULL = "tag:yaml.org,2002:null"
@@ -66,44 +68,130 @@ class Document:
         return self.front is not None
 
 
-def discover(folder: Path) -> list[Path]:
-    """Every `*.md` below a folder, in path order; hidden folders and files are skipped."""
-    return [path for _, path in walk(folder)]
+@dataclass
+class Sources:
+    """What a walk of a folder found: the promise files, and the entries it could not read."""
+
+    files: dict[str, Path] = field(default_factory=dict)  # repository-relative path → file, in path order
+    problems: dict[str, str] = field(default_factory=dict)  # path → why it cannot be read (P001)
+
+    def findings(self) -> list[Finding]:
+        return [UNREADABLE.at(rel, (1, 1), f"the {message}") for rel, message in self.problems.items()]
 
 
-def walk(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
-    """Every `*.md` below a folder with its path relative to it (after `prefix`), in path order."""
-    found = []
-    top = os.fspath(folder)
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        relative = dirpath[len(top):].strip(os.sep).replace(os.sep, "/")
-        stem = f"{prefix}{relative}/" if relative else prefix
-        found.extend((stem + name, Path(dirpath, name)) for name in filenames
-                     if name.endswith(".md") and not name.startswith("."))
-    found.sort(key=lambda item: item[0])
+def walk(folder: Path, prefix: str = "") -> Sources:
+    """Every `*.md` below a folder with its path relative to it (after `prefix`), in path order.
+
+    Links to folders are not followed and folders that cannot be read are not skipped in silence:
+    each is a problem on its own path. A name that is not UTF-8 is shown with its bytes escaped.
+    """
+    found = Sources()
+    _visit(os.fspath(folder), prefix, found)
+    found.files = dict(sorted(found.files.items()))
+    found.problems = dict(sorted(found.problems.items()))
     return found
+
+
+def _visit(directory: str, prefix: str, found: Sources) -> None:
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        found.problems[prefix.rstrip("/") or "."] = (f"folder cannot be read ({error.strerror or error}), so the "
+                                                     "promises in it were not checked: make it readable")
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        shown = printable_name(name)
+        rel = prefix + shown
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=not is_link) or (is_link and _links_to_folder(entry.path))
+        except OSError:
+            is_dir = False
+        if shown != name and (is_dir or name.endswith(".md")):
+            found.problems[rel] = (f"name is not UTF-8 ({shown}), so it cannot be shown or linked: rename it "
+                                   "with UTF-8 letters, digits and `-`")
+        elif is_dir and is_link:
+            found.problems[rel] = (f"folder is a symbolic link (to {_target(entry.path)}), which promisesite does "
+                                   "not follow: move the promise files into this repository's source folder")
+        elif is_dir:
+            _visit(entry.path, rel + "/", found)
+        elif name.endswith(".md"):
+            found.files[rel] = Path(entry.path)
+
+
+def _links_to_folder(path: str) -> bool:
+    try:
+        return os.path.isdir(path)
+    except OSError:  # pragma: no cover - isdir swallows these itself
+        return False
+
+
+def _target(path: str) -> str:
+    try:
+        return printable_name(os.readlink(path))
+    except OSError:
+        return "somewhere unreadable"
+
+
+def printable_name(name: str) -> str:
+    """A file name as text that can always be printed: bytes that are not UTF-8 escaped as `\\xNN`."""
+    if not any("\udc80" <= char <= "\udcff" for char in name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def read_document(path: Path, rel: str, root: Path | None = None, limit: int | None = None) -> Document:
     """Read one promise file; every problem becomes a finding on the returned document. A file of
-    more than `limit` bytes is not read at all."""
+    more than `limit` bytes is not read at all, nor is anything that is not a regular file."""
+    raw = read_bounded(path, limit, root)
+    if isinstance(raw, Unreadable):
+        return _unreadable(rel, raw.reason)
+    return parse_bytes(raw, rel)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    reason: str  # completes "the file …"
+
+
+def read_bounded(path: Path, limit: int | None = None, root: Path | None = None) -> bytes | Unreadable:
+    """The bytes of a regular file, read without following a link out of `root`, without blocking on a
+    FIFO or device, and at most `limit` + 1 of them; or why it cannot be read."""
     if root is not None and path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return Unreadable("is a symbolic link that leads nowhere (to a missing file, or round in a loop): "
+                              "remove it, or replace it with the promise file itself")
         if not target.is_relative_to(root.resolve()):
-            return _unreadable(rel, f"is a symbolic link to {target}, outside the repository, and is not "
-                                    "followed: copy the file into the repository instead")
+            return Unreadable(f"is a symbolic link to {printable_name(str(target))}, outside the repository, and "
+                              "is not followed: copy the file into the repository instead")
     try:
-        with open(path, "rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        return Unreadable(f"cannot be read ({error.strerror or error}): check that it is a file you may read")
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                    or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a folder"
+                    if stat.S_ISDIR(mode) else "not a plain file")
+            return Unreadable(f"is {kind}, not a regular file, and was not read: a promise is a text file; "
+                              "remove it or rename it so that it does not end in `.md`")
+        with open(descriptor, "rb", closefd=False) as handle:
             raw = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as error:
-        return _unreadable(rel, f"cannot be read ({error.strerror or error}): check that it is a file "
-                                "you may read")
+        return Unreadable(f"cannot be read ({error.strerror or error}): check that it is a file you may read")
+    finally:
+        os.close(descriptor)
     if limit is not None and len(raw) > limit:
-        return _unreadable(rel, f"is larger than {_size(limit)}, the limit for a promise file, and was not "
-                                "read: move long notes into a linked document, or raise `max_file_size` in "
-                                "promisesite.yaml")
-    return parse_bytes(raw, rel)
+        return Unreadable(f"is larger than {_size(limit)}, the limit for a promise file, and was not read: move "
+                          "long notes into a linked document, or raise `max_file_size` in promisesite.yaml")
+    return raw
 
 
 def _size(count: int) -> str:
@@ -132,9 +220,10 @@ def parse_bytes(raw: bytes, rel: str) -> Document:
 
 def read_body(path: Path) -> str:
     """Only the Markdown body of a file already checked: the front matter is skipped, not parsed."""
+    raw = read_bounded(path)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else ""
+    except UnicodeDecodeError:
         return ""  # changed since it was checked; the next build reports it
     text, _, closing = _front_matter(text)
     return text[closing.end() + 1:] if closing else ""
@@ -184,10 +273,11 @@ class YamlRefused(Exception):
         self.position = position
 
 
-def load_yaml(text: str, line_offset: int = 1) -> tuple[Any, dict[str, Position]]:
+def load_yaml(text: str, line_offset: int = 1, max_nodes: int = MAX_NODES) -> tuple[Any, dict[str, Position]]:
     """Plain values (every scalar as its text, nulls as None) and the position of every key and item.
 
     `line_offset` is the file line of the text's first line, so positions are file positions.
+    At most `max_nodes` distinct values, and at most MAX_ALIASED values reached again through aliases.
     """
     try:
         root = yaml.compose(text, Loader=Loader)
@@ -205,7 +295,7 @@ def load_yaml(text: str, line_offset: int = 1) -> tuple[Any, dict[str, Position]
     if root is None:
         return None, {}
     positions: dict[str, Position] = {}
-    return _Walker(positions, line_offset).value(root, "", 0), positions
+    return _Walker(positions, line_offset, max_nodes).value(root, "", 0), positions
 
 
 def _unreadable(rel: str, message: str, position: Position = (1, 1)) -> Document:
@@ -226,19 +316,27 @@ def _yaml_hint(yaml_text: str, index: int) -> str:
 class _Walker:
     """Turns composed YAML nodes into plain values, recording where each key and item stands."""
 
-    def __init__(self, positions: dict[str, Position], line_offset: int):
+    def __init__(self, positions: dict[str, Position], line_offset: int, max_nodes: int):
         self.positions = positions
         self.line_offset = line_offset
-        self.nodes = 0
+        self.max_nodes = max_nodes
+        self.seen: set[int] = set()
+        self.aliased = 0
 
     def at(self, node: yaml.Node) -> Position:
         return node.start_mark.line + self.line_offset, node.start_mark.column + 1
 
     def value(self, node: yaml.Node, path: str, depth: int) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise YamlRefused(f"the YAML expands to more than {MAX_NODES} values (aliases?): "
-                              "write the values out plainly, without `&anchors` and `*aliases`", self.at(node))
+        if id(node) in self.seen:
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED:
+                raise YamlRefused(f"`*aliases` repeat more than {MAX_ALIASED:,} values (an alias bomb?): write the "
+                                  "values out plainly, without `&anchors` and `*aliases`", self.at(node))
+        else:
+            self.seen.add(id(node))
+            if len(self.seen) > self.max_nodes:
+                raise YamlRefused(f"the YAML holds more than {self.max_nodes:,} values: a promise needs a few "
+                                  "dozen; move long material into the Markdown body", self.at(node))
         if depth > MAX_DEPTH:
             raise YamlRefused(f"the YAML nests deeper than {MAX_DEPTH} levels: a promise needs at most 3",
                               self.at(node))

@@ -9,8 +9,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from ..findings import Finding
-from ..model import (CONFIDENCES, FIELDS, HANDLE_PATTERN, RENEGOTIATION_FIELDS, SLUG_PATTERN, WAIVER_FIELDS,
-                     FieldSpec, Kind, Promise, Renegotiation, Status, Waiver)
+from ..model import (CONFIDENCES, FIELDS, HANDLE_PATTERN, MAX_HANDLE, MAX_ID, RENEGOTIATION_FIELDS, SLUG_PATTERN,
+                     WAIVER_FIELDS, FieldSpec, Kind, Promise, Renegotiation, Status, Waiver)
 from . import Rule
 
 if TYPE_CHECKING:
@@ -168,6 +168,10 @@ class _Builder:
             self.report(BAD_TYPE, path, f"`{path}: {text}` is not a handle: write {self.form(kind)}, "
                                         f"e.g. `{path}: {_suggest_handle(text)}`")
             return None
+        if kind in (Kind.HANDLE, Kind.SLUG) and len(text) > MAX_HANDLE:
+            self.report(BAD_TYPE, path, f"`{path}` is {len(text)} characters long; a handle or id has at most "
+                                        f"{MAX_HANDLE}, as it names a page of the site: shorten it")
+            return None
         if kind is Kind.SLUG and spec.name != "id" and not _SLUG.fullmatch(text):
             self.report(BAD_TYPE, path, f"`{path}: {text}` is not a promise id: write the file name of the "
                                         f"promise it serves, without `.md`, e.g. `{path}: {_slugify(text)}`")
@@ -294,6 +298,10 @@ class _Builder:
         return tuple(result)
 
     def check_id(self, given: str | None, stem: str) -> str:
+        if len(stem) > MAX_ID:
+            self.report(BAD_ID, "id", f"the file name is {len(stem)} characters long; an id has at most {MAX_ID}, "
+                                      f"as it is the page's address: rename the file to `{_slugify(stem)[:60]}.md`")
+            return stem
         if given is None:
             if not _SLUG.fullmatch(stem):
                 self.report(BAD_ID, "id", f"the file name `{stem}.md` is not a valid id (lowercase letters, "
@@ -325,7 +333,8 @@ def duplicate_ids(promises: Sequence[Promise]) -> Iterator[Finding]:
     for same in by_id.values():
         if len(same) > 1:
             for promise in same:
-                others = ", ".join(p.path for p in same if p is not promise)
+                paths = [p.path for p in same if p is not promise]
+                others = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more files" if len(paths) > 5 else "")
                 yield DUPLICATE_ID.at(promise.path, promise.at("id"),
                                       f"the id `{promise.id}` is also used by {others}: ids are file names "
                                       "and must be unique across folders; rename one file")

@@ -21,13 +21,14 @@ from ..check import UsageError, check_document, check_promises, settle
 from ..history import History, read_history
 from ..rules.history import check_authorship
 from ..clock import resolve_today
-from ..config import Config, ConfigError, load_config
+from ..config import Config, load_config
+from ..errors import UserError
 from ..findings import Finding
 from ..ledger import Ledger
 from ..model import Promise
 from ..rules.words import compiled
 from ..site.pages import Site
-from ..site.writer import write_file, write_site
+from ..site.writer import check_output, write_file, write_site
 from ..source import read_document
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
@@ -95,8 +96,9 @@ class ReadWriteLock:
 
 class LiveSite:
     def __init__(self, config_file: Path | None, today: str | None, output: Path,
-                 overrides: dict[str, object] | None = None):
+                 overrides: dict[str, object] | None = None, check_output: bool = False):
         self.config_file, self.today_option, self.output = config_file, today, output
+        self.check_output = check_output  # a folder the user named: refused as `build` refuses it
         self.overrides = overrides or {}
         self.lock = ReadWriteLock()
         self.history = History()  # what git knows; read on each full rebuild
@@ -109,6 +111,7 @@ class LiveSite:
         self.ledger: Ledger | None = None
         self.site: Site | None = None
         self._first_read: tuple[str, int, FileState] | None = None
+        self.problems: list[Finding] = []  # folders and names of the source folder that cannot be read
 
     # --- what the watcher calls -------------------------------------------------------------
 
@@ -155,8 +158,12 @@ class LiveSite:
                     finally:
                         self.lock.acquire_write()
                 report = self._apply(paths, rescan)
-        except (ConfigError, UsageError) as error:
+        except UserError as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
+        except OSError as error:
+            report = Report("output", error=f"cannot write into {self.output}/ ({error.strerror or error}): "
+                                            "the pages served are those of the last good rebuild",
+                            findings=self.last.findings)
         finally:
             self.lock.release_write()
         report.seconds = time.perf_counter() - started
@@ -172,23 +179,35 @@ class LiveSite:
 
         config = load_config(self.config_file)
         changes = {key: value for key, value in self.overrides.items() if value is not None}
-        return replace(config, **changes) if changes else config
+        if not changes:
+            return config
+        config = replace(config, **changes)
+        config.check_paths(named=tuple(changes))
+        return config
 
     def _day_changed(self) -> bool:
         return resolve_today(self.today_option) != self.today
 
-    def _full(self) -> Report:
+    def prepare(self) -> Config:
+        """The config as it is now, with the output refusals of `build` applied; raises UserError."""
         config = self._load_config()
+        if self.check_output:
+            check_output(self.output, config)
+        return config
+
+    def _full(self) -> Report:
+        config = self.prepare()
         if not config.source.is_dir():
             raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
                              "or set `source:` in promisesite.yaml")
         today = resolve_today(self.today_option)
         self.history = read_history(config)  # read again on the next full rebuild, not on every edit
-        files = config.sources()
+        sources = config.sources()
         lexicon = compiled(config.vague_words)
         states = {}
-        for rel, path in sorted(files.items()):
+        for rel, path in sources.files.items():
             states[rel] = self._read(rel, path, config, today, lexicon, self.files.get(rel))
+        self.problems = sources.findings()
         ledger, findings = self._ledger(states, config, today)
         site = Site(ledger, config)  # a new theme: templates may have changed
         files = {path: render() for path, render in site.plan().items()}  # may raise: nothing changed yet
@@ -244,7 +263,9 @@ class LiveSite:
         source = config.source.resolve()
         touched: dict[str, Path | None] = {}
         if rescan:
-            now = config.sources()
+            sources = config.sources()
+            now = sources.files
+            self.problems = sources.findings()
             touched.update({rel: path for rel, path in now.items()})
             touched.update({rel: None for rel in self.files if rel not in now})
         for path in paths:
@@ -291,7 +312,7 @@ class LiveSite:
                     return first[2]  # read a moment ago by _first_page, and not changed since
             except OSError:
                 pass
-        promise, findings = check_document(read_document(path, rel, config.root, config.max_file_size), config,
+        promise, findings = check_document(read_document(path, rel, config.repository, config.max_file_size), config,
                                           today, lexicon)
         broken = promise is None or any(f.is_error for f in findings)
         good = old.good if broken and old is not None else (None if broken else promise)
@@ -299,9 +320,10 @@ class LiveSite:
 
     def _ledger(self, states: dict[str, FileState], config: Config, today: dt.date) -> tuple[Ledger, list[Finding]]:
         shown = [state.good for state in states.values() if state.good is not None]
-        per_file = [f for state in states.values() for f in state.findings]
+        per_file = [f for state in states.values() for f in state.findings] + self.problems
         cross = check_promises(shown, config) + check_authorship(shown, self.history, config)
-        result = settle(shown, per_file + cross, sorted(states), config, strict=False)
+        result = settle(shown, per_file + cross, sorted([*states, *(f.path for f in self.problems)]), config,
+                        strict=False)
         return Ledger(shown, config, today, result.findings, result.waived, self.history), result.findings
 
     # --- which pages an edit affects --------------------------------------------------------------

@@ -6,6 +6,8 @@ served stays byte-identical to a clean build. Requests wait while a rebuild writ
 
 from __future__ import annotations
 
+import html
+import ipaddress
 import json
 import mimetypes
 import posixpath
@@ -21,6 +23,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from ..findings import format_text
@@ -64,11 +67,30 @@ class DevServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256  # the default 5 drops connections when a browser (or a test) opens many at once
 
-    def __init__(self, address: tuple[str, int], live: LiveSite, base: str):
+    def __init__(self, address: tuple[str, int], live: LiveSite, base: str, allowed_hosts: Iterable[str] = ()):
         super().__init__(address, Handler)
         self.live, self.base, self.hub = live, base, Hub()
+        self.allowed_hosts = {name.lower().strip("[]") for name in allowed_hosts} | {"localhost"}
         self.closing = False
         self.script = resources.files("promisesite.serve").joinpath("reload.js").read_bytes()
+
+    def allows(self, host: str | None) -> bool:
+        """DNS rebinding gives an attacker's page a name that resolves here: answer only under an IP
+        address, localhost (and names under .localhost) or a name given with --host."""
+        if host is None:
+            return True  # HTTP/1.0 without a Host: no browser sends that
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[1:name.find("]")] if "]" in name else name
+        elif name.count(":") == 1:
+            name = name.rsplit(":", 1)[0]
+        if name in self.allowed_hosts or name == "localhost" or name.endswith(".localhost"):
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     def status(self) -> dict:
         last = self.live.last
@@ -102,6 +124,10 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:
+        if not self.server.allows(self.headers.get("Host")):
+            return self.reply(403, b"Blocked: this server answers only under the names it listens on "
+                                   b"(localhost, an IP address, or the name given with --host).\n",
+                              "text/plain; charset=utf-8", head)
         base = self.server.base
         path = unquote(urlsplit(self.path).path)
         if path == base + ENDPOINT + "events":
@@ -157,8 +183,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def reply(self, status: int, data: bytes, content_type: str, head: bool) -> None:
         if content_type.startswith("text/html"):
-            tag = (f'<script src="{self.server.base}{ENDPOINT}reload.js" '
-                   f'data-base="{self.server.base}" defer></script>').encode()
+            base = html.escape(self.server.base)
+            tag = f'<script src="{base}{ENDPOINT}reload.js" data-base="{base}" defer></script>'.encode()
             at = data.rfind(b"</body>")
             data = data[:at] + tag + data[at:] if at >= 0 else data + tag
         self.send_response(status)
@@ -235,16 +261,17 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
     from ..config import ConfigError
 
     note = (lambda text: None) if quiet else say
-    from ..site.writer import check_output
+    from ..site.lock import OutputLock
 
     scratch = None if output else Path(tempfile.mkdtemp(prefix="promisesite-serve-"))
-    live = LiveSite(config_file, today, output or scratch / "site", overrides)
+    live = LiveSite(config_file, today, output or scratch / "site", overrides, check_output=output is not None)
+    lock = OutputLock(live.output, "serve", wait=False)
     try:
+        live.prepare()  # the config, and the output's refusals: before anything is written
+        lock.acquire()
         report = live.rebuild()
         if report.error or live.config is None:
             raise ConfigError(report.error or "the site could not be built")
-        if output:
-            check_output(output, live.config)
         if report.findings:
             say(format_text(report.findings, len(live.files)).rstrip())
         note(describe(report, started=True))
@@ -252,7 +279,7 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
             note(f"no history on the pages: {live.history.note}")
         urls = Urls(live.config.base_url)
         try:
-            server = DevServer((host, port), live, urls.base)
+            server = DevServer((host, port), live, urls.base, allowed_hosts={host})
         except OSError as error:
             raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror or error}): choose another "
                               f"port, e.g. --port {port + 1 if port else 8001}") from None
@@ -285,5 +312,6 @@ def serve(config_file: Path | None, today: str | None, host: str, port: int, pol
         note("Stopped.")
         return 0
     finally:
+        lock.release()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

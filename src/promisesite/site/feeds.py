@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.etree import ElementTree as ET
 
 from .. import __version__
+from ..findings import xml_text
 from ..ledger import Ledger
 from ..model import Promise, Status
-from .urls import Urls
+from .urls import Urls, promise_slug
 
 if TYPE_CHECKING:
     from .pages import Memo
@@ -65,8 +67,13 @@ def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes
 # --- iCalendar -----------------------------------------------------------------------------------
 
 def _ics_text(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    """A TEXT value (RFC 5545 §3.3.11): escaped, line breaks as `\\n`, other control characters dropped."""
+    text = (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return _ICS_CONTROL.sub("", text)
+
+
+_ICS_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _fold(line: str) -> str:
@@ -114,7 +121,7 @@ def _event(ledger: Ledger, urls: Urls, promise: Promise) -> str:
     assert promise.due is not None
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{promise.id}@{host}",
+        f"UID:{promise_slug(promise.id)}@{_ics_text(host)}",
         f"DTSTAMP:{ledger.today.strftime('%Y%m%dT000000Z')}",
         f"DTSTART;VALUE=DATE:{promise.due.strftime('%Y%m%d')}",
         f"DTEND;VALUE=DATE:{(promise.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
@@ -190,7 +197,7 @@ def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> b
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
-    element.text = text
+    element.text = xml_text(text)
     return element
 
 

@@ -40,6 +40,16 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed"
                                   "svg", "math", "form", "textarea", "select", "button"})
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+
+def engine_version(engine: str) -> str:
+    """The engine's own version: its output, and so the cached bodies, may change with it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("cmarkgfm" if engine == "gfm" else "markdown")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
 ENGINES = ("markdown", "gfm")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from typing import Any, Callable, Hashable, TypeVar
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -140,9 +141,10 @@ class Site:
         repo = self.config.repo_url
         if not repo:
             return ""
+        path = quote(promise.path)
         if "{path}" in repo:
-            return repo.replace("{path}", promise.path)
-        return f"{repo.rstrip('/')}/edit/main/{promise.path}"
+            return repo.replace("{path}", path)
+        return f"{repo.rstrip('/')}/edit/main/{path}"
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -270,7 +272,7 @@ class Site:
             "promiser": person(promise.promiser, self.person_url),
             "customer": person(promise.customer, self.customer_url),
             "measured_by": self.display(promise.measured_by or promise.customer) or "—",
-            "ancestors": [link(p) for p in ledger.ancestors(promise)],
+            "ancestors": [link(p) if p else None for p in shown_ancestors(ledger.ancestors(promise))],
             "parent": link(parent) if parent else None,
             "children": [link(p) for p in ledger.children.get(promise.id, [])],
             "due": promise.due.isoformat() if promise.due else "",
@@ -337,6 +339,16 @@ def _install_globals(site: Site) -> None:
             tree_row_html=lambda promise, depth: current.site.tree_row_html(promise, depth),
         )
     current.site = site
+
+
+BREADCRUMB_NEAREST = 5  # a chain of promises deeper than this shows its top, a gap, and the nearest ones
+
+
+def shown_ancestors(chain: list[Promise]) -> list[Promise | None]:
+    """The top of a chain and its nearest links, with None where links are left out."""
+    if len(chain) <= BREADCRUMB_NEAREST + 2:
+        return list(chain)
+    return [chain[0], None, *chain[-BREADCRUMB_NEAREST:]]
 
 
 def _event_text(event: Event) -> str:

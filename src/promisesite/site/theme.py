@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from ..config import Config, ConfigError
 
 BUILTIN = "promisesite"  # package whose templates/ folder holds the built-in theme
 
 
+class _OverrideLoader(jinja2.FileSystemLoader):
+    """The repository's `templates/`, whose files may not be links out of the repository."""
+
+    def __init__(self, folder: Path, repository: Path):
+        super().__init__(str(folder))
+        self.folder, self.repository = folder, repository.resolve()
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[override]
+        path = self.folder.joinpath(*split_template_path(template))
+        if os.path.isfile(path):
+            _inside(path, self.repository, f"the template {template}")
+        return super().get_source(environment, template)
+
+
+def _inside(path: Path, repository: Path, label: str) -> None:
+    target = path.resolve()
+    if not target.is_relative_to(repository):
+        raise ConfigError(f"{label} is a symbolic link to {target}, outside the repository, and is not followed: "
+                          "put the file itself in templates/")
+
+
 def environment(config: Config) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if config.templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(config.templates)))
+        loaders.append(_OverrideLoader(config.templates, config.repository))
     loaders.append(jinja2.PackageLoader(BUILTIN, "templates"))
     # auto_reload off: templates do not change during a build (serve makes a new environment when they do).
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -47,6 +70,7 @@ def asset(config: Config, name: str) -> bytes:
     """A static file of the theme (`assets/style.css`), from the override folder when it has one."""
     override = config.templates / "assets" / name
     if override.is_file():
+        _inside(override, config.repository.resolve(), f"the asset templates/assets/{name}")
         return override.read_bytes()
     return resources.files(BUILTIN).joinpath("templates", "assets", name).read_bytes()
 

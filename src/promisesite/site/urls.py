@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..ledger import segment
-from ..model import SLUG_PATTERN
+from ..model import MAX_ID, SLUG_PATTERN
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -51,8 +52,12 @@ class Urls:
 
 @lru_cache(maxsize=65536)
 def promise_slug(promise_id: str) -> str:
-    """The id when it is a valid slug; otherwise (only with --allow-errors) a safe stand-in."""
-    return promise_id if _SLUG.fullmatch(promise_id) else segment(promise_id).strip("-") or "promise"
+    """The id when it is a valid slug; otherwise (only with --allow-errors) a safe stand-in, made unique
+    by a hash of the id so that two bad ids never share a page."""
+    if _SLUG.fullmatch(promise_id) and len(promise_id) <= MAX_ID:
+        return promise_id
+    stem = segment(promise_id).strip("-")[:60].strip("-") or "promise"
+    return f"{stem}-{hashlib.sha1(promise_id.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 def output_path(url: str, base: str) -> str:

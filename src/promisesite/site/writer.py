@@ -8,60 +8,85 @@ which the next build removes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .. import __version__
-from ..config import Config
+from ..config import Config, check_inside
+from ..errors import UserError
 from ..parallel import can_fork, fork_pool, frozen_heap
 
 MARKER = ".promisesite-build"
+CACHE_FOLDER = ".promisesite-cache"
 PARALLEL_MIN = 200  # files; below this, forking costs more than it saves
 _BUILDING = ".building-"
 _OLD = ".old-"
 
 
-class OutputRefused(Exception):
+class OutputRefused(UserError):
     """An output folder promisesite must not write to (exit code 2, nothing touched)."""
 
 
 def check_output(output: Path, config: Config) -> None:
-    """SPEC §5: never the source, templates or config, nor a folder an earlier build did not make."""
+    """Never the source, templates, config, cache or git folder, nor a link, nor a folder an earlier
+    build did not make. `build` and `serve --output` both ask this before they write anything."""
+    shown = output
+    if output.is_symlink():
+        check_inside(output, config.repository, "the output folder", must_be_inside=False)
+        raise OutputRefused(f"the output folder {shown} is a symbolic link (to {os.readlink(output)}): the output is "
+                            "replaced on every build, so it must be a real folder; remove the link, or choose "
+                            "another output, e.g. `--output site`")
+    check_inside(output, config.repository, "the output folder", must_be_inside=False)
     target = output.resolve()
-    protected = [("the source folder", config.source), ("the templates folder", config.templates)]
+    protected = [("the source folder", config.source), ("the templates folder", config.templates),
+                 ("the build cache", config.root / CACHE_FOLDER), ("the git folder", config.repository / ".git")]
     if config.file:
         protected.append(("the config file", config.file))
     for label, path in protected:
         path = path.resolve()
         if target == path or target in path.parents:
-            raise OutputRefused(f"the output folder {output} {'is' if target == path else 'contains'} {label} "
+            raise OutputRefused(f"the output folder {shown} {'is' if target == path else 'contains'} {label} "
                                 f"{path}: choose another output, e.g. `--output site`")
         if path.is_dir() and path in target.parents:
-            raise OutputRefused(f"the output folder {output} is inside {label} {path}: choose a folder outside it, "
+            raise OutputRefused(f"the output folder {shown} is inside {label} {path}: choose a folder outside it, "
                                 "e.g. `--output site`")
     if target.exists() and not target.is_dir():
-        raise OutputRefused(f"the output {output} is a file, not a folder: choose a folder, e.g. `--output site`")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise OutputRefused(f"the output folder {output} is not empty and was not made by promisesite build: "
+        raise OutputRefused(f"the output {shown} is a file, not a folder: choose a folder, e.g. `--output site`")
+    if target.is_dir() and any(target.iterdir()) and not _is_marked(target):
+        raise OutputRefused(f"the output folder {shown} is not empty and was not made by promisesite build: "
                             "empty it, or choose another, e.g. `--output site`")
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """One file, replaced atomically: readers see the old bytes or the new ones."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _is_marked(folder: Path) -> bool:
     try:
-        temporary.write_bytes(data)
+        return stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except OSError:
+        return False
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """One file, replaced atomically: readers see the old bytes or the new ones. The temporary file is
+    made new (never opened through a link that was there), and a link at `path` is replaced, not
+    written through."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            handle.write(data)
         os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise
 
 
@@ -70,7 +95,8 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> None:
     write_plan(output, {path: functools.partial(bytes, data) for path, data in files.items()}, workers=1)
 
 
-def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: Mapping[str, str] | None = None,
+def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]],
+               previous: Mapping[str, Sequence[Any]] | None = None,
                workers: int = 1, collect: Callable[[], Any] | None = None,
                batches: list[list[str]] | None = None,
                progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, str], list[Any]]:
@@ -79,14 +105,16 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]], previous: 
     With `workers` > 1 (and fork available), forked processes take `batches` of paths as they
     become free (the default: everything in one batch). They inherit the plan, so nothing is
     pickled but their results: each file's hash and, per batch, what `collect()` returns. A
-    file whose hash is in `previous` and which is in the old output is hard-linked from there
-    instead of written: its bytes did not change. Returns the hashes and the `collect()` results.
+    file whose hash is in `previous`, and which is still the very file recorded there (`same_file`),
+    is hard-linked from the old output instead of written: its bytes did not change. Any other file
+    (edited by hand, replaced by a link) is written afresh. Returns the hashes and the `collect()` results.
     `progress(done, total)` hears of each finished batch, counted in files.
     """
     global _JOB
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
+    _remove_leftovers(output)  # the caller holds the output's lock: no live build owns them
+    _MADE.clear()
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}{_BUILDING}", dir=output.parent))
     batches = batches or [list(plan)]
     try:
@@ -126,7 +154,7 @@ class _Job:
     output: Path
     batches: list[list[str]]
     plan: Mapping[str, Callable[[], bytes]]
-    previous: dict[str, str]
+    previous: Mapping[str, Sequence[Any]]  # path → [hash, *file_stamp] of the file in the last site
     collect: Callable[[], Any] | None
 
 
@@ -142,13 +170,15 @@ def _render_batch(index: int) -> tuple[dict[str, str], Any]:
         data = job.plan[relative]()
         digest = hashlib.sha1(data).hexdigest()
         hashes[relative] = digest
-        path = (job.staging / relative).resolve()
-        if job.staging not in path.parents:
+        normal = os.path.normpath(relative)
+        if normal.startswith(("..", "/")) or os.path.isabs(normal):
             raise OutputRefused(f"refusing to write {relative!r} outside the output folder")
+        path = job.staging / normal
         if path.parent not in _MADE:
             path.parent.mkdir(parents=True, exist_ok=True)
             _MADE.add(path.parent)
-        if job.previous.get(relative) == digest:
+        old = job.previous.get(relative)
+        if old is not None and old[0] == digest and same_file(job.output / relative, old[1:]):
             try:
                 os.link(job.output / relative, path)  # unchanged: carried over, not written
                 continue
@@ -156,6 +186,25 @@ def _render_batch(index: int) -> tuple[dict[str, str], Any]:
                 pass
         path.write_bytes(data)
     return hashes, job.collect() if job.collect else None
+
+
+def file_stamp(path: Path | str) -> tuple[int, int, int, int] | None:
+    """What identifies one version of a regular file without reading it: size, modification and change
+    times, inode. Any write, `touch`, `cp -p` or replacement changes the change time. None for
+    anything that is not a regular file (a link, a folder) or is not there."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def same_file(path: Path, stamp: Sequence[int]) -> bool:
+    """The file at `path` is the very file a build wrote and recorded: so its bytes are what it wrote."""
+    found = file_stamp(path)
+    return found is not None and list(found) == list(stamp)
 
 
 def _swap_in(staging: Path, output: Path) -> None:
@@ -202,6 +251,7 @@ def _remove_leftovers(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+@functools.lru_cache(maxsize=1)
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
