@@ -189,7 +189,8 @@ def served(tmp_path: Path):
     server.stop()
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil"])
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil",
+                                  "localhost:8000@evil.example", "localhost evil.example", "[::1]x.evil"])
 def test_serve_refuses_a_host_it_does_not_listen_under(served: Served, host: str) -> None:
     for path in ("/", "/promises.json", "/__promisesite/status", "/__promisesite/events"):
         assert served.get(path, host) in (403, 421), (path, host)

@@ -241,3 +241,10 @@ def test_init_does_not_write_through_a_linked_folder(tmp_path: Path) -> None:
     done = promisesite(target, "init", "--today", TODAY)
     assert done.returncode == 2 and "link" in done.stderr
     assert list(elsewhere.iterdir()) == [] and list(target.iterdir()) == [target / ".github"]
+
+
+def test_a_template_that_includes_itself_is_a_configuration_error(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "repo")
+    (root / "templates/partials/footer.html").write_text('{% include "partials/footer.html" %}')
+    done = promisesite(root, "build")
+    assert done.returncode == 2 and "itself" in done.stderr, done.stderr

@@ -19,6 +19,7 @@ from . import __version__
 from .clock import resolve_today
 from .config import load_config
 from .errors import UserError
+from .findings import printable
 from .terminal import Terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -30,7 +31,7 @@ class Failure(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:
-        click.echo(f"promisesite: {self.format_message()}", err=True)
+        click.echo(f"promisesite: {printable(self.format_message(), lines=True)}", err=True)
 
 
 def config_option(command: Callable) -> Callable:

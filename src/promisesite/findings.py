@@ -49,11 +49,12 @@ _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def printable(text: str) -> str:
-    """Text with every control character shown as an escape (`\\n`, `\\x1b`), safe to print on one line."""
+def printable(text: str, lines: bool = False) -> str:
+    """Text with every control character shown as an escape (`\\n`, `\\x1b`), safe to print on one line;
+    with `lines`, line breaks are kept (a message of several lines)."""
     if not _UNPRINTABLE.search(text):
         return text
-    return _UNPRINTABLE.sub(lambda m: _SHORT.get(m.group()) or (
+    return _UNPRINTABLE.sub(lambda m: m.group() if lines and m.group() == "\n" else _SHORT.get(m.group()) or (
         f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
 
 

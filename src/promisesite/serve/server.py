@@ -12,6 +12,7 @@ import json
 import mimetypes
 import posixpath
 import queue
+import re
 import shutil
 import signal
 import sys
@@ -26,12 +27,13 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
-from ..findings import format_text
+from ..findings import format_text, printable
 from ..site.urls import Urls
 from .live import LiveSite, Report
 from .watcher import Watcher
 
 ENDPOINT = "__promisesite/"
+_HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?")
 KEEPALIVE_SECONDS = 10
 
 
@@ -79,11 +81,10 @@ class DevServer(ThreadingHTTPServer):
         address, localhost (and names under .localhost) or a name given with --host."""
         if host is None:
             return True  # HTTP/1.0 without a Host: no browser sends that
-        name = host.strip().lower()
-        if name.startswith("["):
-            name = name[1:name.find("]")] if "]" in name else name
-        elif name.count(":") == 1:
-            name = name.rsplit(":", 1)[0]
+        match = _HOST.fullmatch(host.strip().lower())
+        if match is None:
+            return False
+        name = match["name"].strip("[]")
         if name in self.allowed_hosts or name == "localhost" or name.endswith(".localhost"):
             return True
         try:
@@ -249,7 +250,7 @@ def describe(report: Report, started: bool = False) -> str:
         return f"{stamp} not rebuilt: {report.error}\n         the last good site is still served"
     errors = len(report.errors)
     problem = f", {errors} error{'s' * (errors != 1)} (last good version shown)" if errors else ""
-    what = "built" if started else f"{report.reason} changed"
+    what = "built" if started else f"{printable(report.reason)} changed"
     return (f"{stamp} {what}: {len(report.written)} file{'s' * (len(report.written) != 1)} written in "
             f"{report.seconds * 1000:.0f} ms{problem}")
 

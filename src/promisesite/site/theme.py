@@ -61,6 +61,9 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
     except jinja2.TemplateNotFound as error:
         raise ConfigError(f"template {error.name!r} not found (needed by {name}): restore it, or remove the "
                           "override that includes it") from None
+    except RecursionError:
+        raise ConfigError(f"template {name!r} includes or extends itself without end: break the loop in the "
+                          "override that includes it") from None
     except jinja2.UndefinedError as error:
         raise ConfigError(f"{_template_frame(name)}: template error: {error.message}: use only the variables "
                           "the built-in template of the same name uses") from None
