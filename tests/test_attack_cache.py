@@ -226,3 +226,11 @@ def test_a_cache_file_linked_outside_is_not_written_through(tmp_path: Path) -> N
     promise.write_text(promise.read_text().replace("title: ", "title: Renamed ", 1))
     assert built(root) == clean_site(root, tmp_path)
     assert victim.read_text() == "keep me"
+
+
+def test_a_dangling_link_in_the_old_site_is_not_a_crash(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "repo")
+    built(root)
+    (root / "site/promises/checkout-latency/extra.html").symlink_to(tmp_path / "nowhere")
+    assert built(root) == clean_site(root, tmp_path)
+    assert not (root / "site/promises/checkout-latency/extra.html").is_symlink()

@@ -228,3 +228,38 @@ def test_sarif_locations_are_uris(tmp_path: Path) -> None:
     sarif = json.loads(promisesite(root, "check", "--format", "sarif").stdout)
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
     assert uris and all(re.fullmatch(r"[A-Za-z0-9._~/%!$&'()*+,;=:@-]+", uri) for uri in uris), uris
+
+
+def test_serve_answers_a_path_too_long_for_the_disk_with_404(served: Served) -> None:
+    assert served.get("/promises/" + "a" * 300 + "/", "localhost") == 404
+    assert served.get("/", "localhost") == 200
+
+
+@pytest.mark.parametrize("size", ["100 GB", "0.5", "99999999999999999999 GB", "-1"])
+def test_an_absurd_file_size_limit_is_a_config_error(tmp_path: Path, size: str) -> None:
+    root = tmp_path / "repo"
+    (root / "promises").mkdir(parents=True)
+    (root / "promises/checkout.md").write_text(promise_text())
+    (root / "promisesite.yaml").write_text(f"max_file_size: {size}\n")
+    done = promisesite(root, "check")
+    assert done.returncode == 2 and "max_file_size" in done.stderr
+
+
+def test_a_yaml_hint_does_not_echo_a_huge_line(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "promises").mkdir(parents=True)
+    (root / "promises/bad.md").write_text("---\ntitle: " + "[" * 2000 + "a: b" + "x" * 500_000 + "\n---\n")
+    done = promisesite(root, "check", "--format", "json")
+    findings = json.loads(done.stdout)
+    assert findings and all(len(f["message"]) < 400 for f in findings)
+
+
+def test_a_body_cannot_wear_the_themes_classes(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "promises").mkdir(parents=True)
+    body = '<code class="badge s-accepted">accepted</code>\n\n```python\nprint(1)\n```\n'
+    (root / "promises/checkout.md").write_text(promise_text(body=body))
+    assert promisesite(root, "build").returncode == 0
+    page = (root / "site/promises/checkout/index.html").read_text()
+    prose = page.split('class="prose"', 1)[1]
+    assert 'class="badge' not in prose and 'class="language-python"' in prose

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, promise_text
+from conftest import TODAY, Git, promise_text
 from hostile import ENV, obey_permissions, promisesite, snapshot
 from sitetools import copy_sample
 
@@ -248,3 +248,25 @@ def test_a_template_that_includes_itself_is_a_configuration_error(tmp_path: Path
     (root / "templates/partials/footer.html").write_text('{% include "partials/footer.html" %}')
     done = promisesite(root, "build")
     assert done.returncode == 2 and "itself" in done.stderr, done.stderr
+
+
+def test_a_linked_folder_named_on_the_command_line_is_a_finding(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "repo")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "broken.md").write_text("---\ntitle: TBD\n---\n")
+    (root / "promises/archive").symlink_to(elsewhere)
+    done = promisesite(root, "check", "promises/archive")
+    assert done.returncode == 1 and "promises/archive:1:1: P001" in done.stdout and "broken.md" not in done.stdout
+
+
+def test_a_source_folder_in_another_git_repository_builds_without_history(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "repo")
+    other = tmp_path / "other"
+    shutil.copytree(root / "promises", other / "promises")
+    git = Git(other)
+    git("init", "-q")
+    git.commit("the other repository")
+    done = promisesite(root, "build", "--source", str(other / "promises"))
+    assert done.returncode == 0, done.stderr
+    assert "another git repository" in done.stderr

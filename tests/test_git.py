@@ -286,10 +286,13 @@ def test_serve_shows_the_history_and_matches_a_clean_build(tmp_path: Path, monke
     assert served == tree_hashes(root / "fresh")
 
 
-def test_old_versions_are_read_by_any_name_and_missing_ones_left_out(repo: Repo, git: Git) -> None:
+def test_old_versions_are_read_by_id_cut_at_a_limit_and_missing_ones_left_out(repo: Repo, git: Git) -> None:
     from promisesite.git import Repository
 
     repo.promise("with space.md")
     git.commit("promise")
-    found = Repository.find(repo.root).blobs(["HEAD:promises/with space.md", "HEAD:promises/none here.md", "0" * 40])
-    assert list(found) == ["HEAD:promises/with space.md"] and found["HEAD:promises/with space.md"].startswith(b"---")
+    blob = git("rev-parse", "HEAD:promises/with space.md").strip()
+    git_repo = Repository.find(repo.root)
+    found = dict(git_repo.blobs([blob, "0" * 40, "HEAD:promises/with space.md", blob]))
+    assert list(found) == [blob] and found[blob].startswith(b"---") and found[blob].endswith(b"promise.\n")
+    assert dict(git_repo.blobs([blob, blob], limit=3)) == {blob: b"---"}

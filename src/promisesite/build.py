@@ -96,6 +96,10 @@ def _failure(error: OSError, where: str) -> str:
         advice = "free some disk space and build again"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         advice = f"make the folder that holds {where}/ writable, or choose another with --output"
+    elif error.errno in (errno.EBUSY, errno.EXDEV):
+        advice = (f"{where}/ is a mount point (or on another file system than the folder that holds it), and "
+                  f"the output folder is replaced whole on every build: build into a folder inside it, e.g. "
+                  f"--output {where}/site")
     else:
         advice = "fix that, or choose another folder with --output"
     return f"cannot write the site into {where}/ ({what}): the previous site is intact; {advice}"

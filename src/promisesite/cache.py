@@ -33,6 +33,7 @@ from .source import read_bounded
 
 FOLDER = CACHE_FOLDER
 FORMAT = 2
+MAX_CACHE_FILE = 500 * 10**6  # bytes: a cache file larger than this is not ours (10,000 bodies are ~30 MB)
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _FINDING_FIELDS = {"path": str, "line": int, "column": int, "code": str, "name": str, "level": str, "message": str}
 
@@ -63,11 +64,8 @@ class BuildCache:
         if self.config.file:
             _feed(digest, "config", read_bounded(self.config.file))
         if self.config.templates.is_dir():
-            for folder, folders, names in os.walk(self.config.templates):
-                folders.sort()
-                for name in sorted(names):
-                    path = os.path.join(folder, name)
-                    _feed(digest, path, os.readlink(path).encode() if os.path.islink(path) else read_bounded(Path(path)))
+            for name, path in every_file(self.config.templates):
+                _feed(digest, name, os.readlink(path).encode() if os.path.islink(path) else read_bounded(Path(path)))
         for relative, path in files.items():
             _feed(digest, relative, read_bounded(path, self.config.max_file_size, self.config.repository))
         return digest.hexdigest()
@@ -161,14 +159,26 @@ def _tracked(folder: Path, config: Config) -> bool:
 def listing(folder: Path) -> dict[str, list[int]]:
     """Every entry below a folder with its stamp; an entry that is not a regular file (a link, a FIFO)
     gets none, so it never matches a recorded file."""
-    found: dict[str, list[int]] = {}
-    top = os.fspath(folder)
-    for path, folders, names in os.walk(top):
-        for name in names + [f for f in folders if os.path.islink(os.path.join(path, f))]:
-            full = os.path.join(path, name)
-            stamp = file_stamp(full)
-            found[full[len(top) + 1:]] = list(stamp) if stamp else []
-    return found
+    return {name: list(stamp) if (stamp := file_stamp(path)) else [] for name, path in every_file(folder)}
+
+
+def every_file(folder: Path) -> list[tuple[str, str]]:
+    """Every entry below a folder that is not a folder (links to folders included, not followed), by its
+    relative path, in path order; walked with a stack, so any depth is fine."""
+    found, pending = [], [(os.fspath(folder), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+            else:
+                found.append((prefix + entry.name, entry.path))
+    return sorted(found)
 
 
 def _feed(digest: Any, name: str, data: object) -> None:
@@ -180,8 +190,8 @@ def _feed(digest: Any, name: str, data: object) -> None:
 def _load(path: Path, version: str) -> Any:
     """The payload of a cache file written by `_save` for this version, or None: a link, a foreign
     or truncated file, a wrong checksum all read as nothing."""
-    raw = read_bounded(path, root=None) if not os.path.islink(path) else None
-    if not isinstance(raw, bytes):
+    raw = read_bounded(path, MAX_CACHE_FILE) if not os.path.islink(path) else None
+    if not isinstance(raw, bytes) or len(raw) > MAX_CACHE_FILE:
         return None
     header, _, payload = raw.partition(b"\n")
     try:

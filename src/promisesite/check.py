@@ -138,7 +138,13 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
         for path in paths:
             if not os.path.lexists(path):
                 raise UsageError(f"{path}: no such file or folder: name promise files or folders to check")
-            if path.is_dir():
+            if path.is_dir() and path.is_symlink():
+                rel = config.relative(path)
+                problems[rel] = (f"folder is a symbolic link (to {os.readlink(path)}), which promisesite does "
+                                 "not follow: name the folder it leads to, or move the files into the source folder")
+                reported.append(rel)
+                found = []
+            elif path.is_dir():
                 named = walk(path, config.relative(path).rstrip("/") + "/")
                 problems.update(named.problems)
                 reported.extend(named.problems)

@@ -240,10 +240,14 @@ class _Reader:
 
     def size(self, value: Any, key: str) -> int:
         """`1000000`, `500 KB`, `2 MB` → bytes (decimal units, as file managers show them)."""
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(|B|KB|MB|GB)\s*", str(value), re.IGNORECASE)
-        if not match or float(match[1]) <= 0:
+        match = re.fullmatch(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*(|B|KB|MB|GB)\s*", str(value), re.IGNORECASE)
+        if not match:
             raise self.fail(key, f"`{key}: {value}` is not a size: write bytes or KB/MB, e.g. `{key}: 2 MB`")
-        return int(float(match[1]) * {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}[match[2].lower()])
+        size = int(float(match[1]) * {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}[match[2].lower()])
+        if not 1_000 <= size <= 100 * 10**6:
+            raise self.fail(key, f"`{key}: {value}` is outside 1 KB to 100 MB, the sizes a promise file may "
+                                 f"sensibly have: write e.g. `{key}: 2 MB`")
+        return size
 
     def text(self, value: Any, key: str) -> str:
         if not isinstance(value, str):

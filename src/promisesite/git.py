@@ -9,8 +9,11 @@ user's diff drivers or text conversions.
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -90,40 +93,82 @@ class Repository:
 
     def log(self, folder: str) -> list[Commit]:
         """Every commit that touched `folder`, newest first, with the files it changed (renames paired).
-        Merge commits show no changes of their own; the commits they merge are listed themselves."""
+        Merge commits show no changes of their own; the commits they merge are listed themselves.
+
+        Fields are fenced by markers with a random token, so no author name or email, whatever
+        bytes it holds, can shift them; a commit that still cannot be read is left out."""
+        token = secrets.token_hex(8)
+        start, sep = f"%x1e{token}%x1e", f"%x1f{token}%x1f"
         try:
             out = self.git("log", "-z", "--raw", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
-                           "--format=%x1e%H%x1f%at%x1f%aI%x1f%an%x1f%ae", "--", folder or ".")
+                           f"--format={start}%H{sep}%at{sep}%aI{sep}%an{sep}%ae{sep}", "--", folder or ".")
         except GitError as error:
             if "does not have any commits" in str(error):
                 return []
             raise
         commits = []
-        for chunk in out.split(b"\x1e")[1:]:
-            header, _, rest = chunk.partition(b"\0")
-            sha, timestamp, date, author, email = header.decode("utf-8", "replace").split("\x1f")
+        marker = f"\x1f{token}\x1f".encode()
+        for chunk in out.split(f"\x1e{token}\x1e".encode())[1:]:
+            fields = chunk.split(marker, 5)
+            if len(fields) != 6:
+                continue
+            sha, timestamp, date, author, email = (field.decode("utf-8", "replace") for field in fields[:5])
+            if not timestamp.isdigit() or len(date) < 10:
+                continue
             commits.append(Commit(sha, int(timestamp), date[:10], author, email,
-                                  tuple(_changes(rest.split(b"\0")))))
+                                  tuple(_changes(fields[5].split(b"\0")))))
         return commits
 
-    def blobs(self, names: Iterable[str]) -> dict[str, bytes]:
-        """The contents of blobs, by id or `rev:path`, in one `cat-file` process; missing ones are left out."""
-        names = list(dict.fromkeys(names))
+    def blobs(self, names: Iterable[str], limit: int | None = None) -> Iterator[tuple[str, bytes]]:
+        """The contents of blobs, by id, one at a time from one `cat-file` process; missing ones are left
+        out. With `limit`, only the first `limit` bytes of each are kept (the rest is read past)."""
+        names = [name for name in dict.fromkeys(names) if _BLOB_ID.fullmatch(name)]
         if not names:
-            return {}
-        request = "".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape")
-        out = self.git("cat-file", "--batch", input=request)
-        found, at = {}, 0
-        for name in names:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            at = end + 1
-            if header[-1:] in ([b"missing"], [b"ambiguous"]) or len(header) != 3:
-                continue
-            size = int(header[2])
-            found[name] = out[at:at + size]
-            at += size + 1  # the content is followed by a newline
-        return found
+            return
+        request = "".join(f"{name}\n" for name in names).encode()
+        try:
+            process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV})
+        except OSError as error:
+            raise GitError(f"git could not run: {error.strerror or error}") from None
+        feeder = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
+        feeder.start()
+        try:
+            out = process.stdout
+            assert out is not None
+            for name in names:
+                header = out.readline().split()
+                if len(header) != 3 or not header[2].isdigit():
+                    continue  # missing, or not a blob
+                size = int(header[2])
+                keep = size if limit is None else min(size, limit)
+                data = out.read(keep)
+                _skip(out, size - keep + 1)  # the rest, and the newline after the content
+                yield name, data
+        finally:
+            process.stdout.close()  # type: ignore[union-attr]
+            process.kill()
+            process.wait()
+            feeder.join()
+
+
+def _feed(stream, data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.close()
+    except OSError:  # the reader stopped early
+        pass
+
+
+def _skip(stream, count: int) -> None:
+    while count > 0:
+        chunk = stream.read(min(count, 1 << 20))
+        if not chunk:
+            return
+        count -= len(chunk)
+
+
+_BLOB_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def _changes(tokens: list[bytes]) -> Iterator[Change]:

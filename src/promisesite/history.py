@@ -20,7 +20,9 @@ from .rules.fields import build_promise
 from .source import parse_bytes
 
 TRACKED = ("title", "status", "due", "promised", "delivered", "accepted")
-_FIELD = re.compile(rb"^(title|status|due|promised|delivered|accepted):[ \t]*(.*?)[ \t\r]*$", re.MULTILINE)
+# `(.*)` and a strip afterwards, not a lazy group before trailing blanks: that backtracks on a long
+# run of spaces (quadratic time for one committed line of them).
+_FIELD = re.compile(rb"^(title|status|due|promised|delivered|accepted)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
 _FRONT_END = re.compile(rb"^(?:---|\.\.\.)[ \t\r]*$", re.MULTILINE)
 
 
@@ -68,6 +70,9 @@ def read_history(config: Config) -> History:
         if repo.shallow:
             return History(note="this is a shallow clone: fetch the whole history (`git fetch --unshallow`, "
                                 "or `fetch-depth: 0` in CI)")
+        if not config.root.resolve().is_relative_to(repo.top.resolve()):
+            return History(note="the source folder is in another git repository than promisesite.yaml: keep "
+                                "them in one repository")
         prefix = _prefix(repo, config)
         commits = repo.log(repo.relative(config.source))
     except GitError as error:
@@ -86,11 +91,12 @@ def read_history(config: Config) -> History:
             if change.status == "R":
                 tracked[change.old_path] = rel
     try:
-        contents = repo.blobs(blob for changes in touched.values() for _, change in changes
-                              for blob in (change.old_blob, change.new_blob) if blob != NULL_BLOB)
+        # One version at a time, and only its first max_file_size bytes: memory stays bounded by one file.
+        fields = {blob: _fields(data) for blob, data in repo.blobs(
+            (blob for changes in touched.values() for _, change in changes
+             for blob in (change.old_blob, change.new_blob) if blob != NULL_BLOB), limit=config.max_file_size)}
     except GitError as error:
         return History(note=f"git could not read old versions ({error})")
-    fields = {blob: _fields(data) for blob, data in contents.items()}
     return History({rel: _file_history(changes[::-1], fields) for rel, changes in touched.items()})
 
 
@@ -143,7 +149,7 @@ def _fields(blob: bytes) -> dict[str, str]:
     end = _FRONT_END.search(blob, 4)
     found = {}
     for match in _FIELD.finditer(blob, 0, end.start() if end else len(blob)):
-        value = match.group(2).decode("utf-8", "replace")
+        value = match.group(2).rstrip(b" \t\r").decode("utf-8", "replace")
         if " #" in value:
             value = value[:value.index(" #")].rstrip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
@@ -156,11 +162,13 @@ def read_base(config: Config, revision: str, today: dt.date) -> dict[str, Promis
     """Each promise file that changed since `revision`, as it was there, by its current path (renames
     followed); GitError when git cannot say."""
     repo = Repository.find(config.source)
+    if not config.root.resolve().is_relative_to(repo.top.resolve()):
+        raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
     prefix = _prefix(repo, config)
     changes = [c for c in repo.changes_since(commit, repo.relative(config.source))
                if c.status in "MRT" and c.path.startswith(prefix)]
-    contents = repo.blobs(c.old_blob for c in changes)
+    contents = dict(repo.blobs((c.old_blob for c in changes), limit=config.max_file_size))
     promises = {}
     for change in changes:
         data = contents.get(change.old_blob)

@@ -86,20 +86,24 @@ def walk(folder: Path, prefix: str = "") -> Sources:
     each is a problem on its own path. A name that is not UTF-8 is shown with its bytes escaped.
     """
     found = Sources()
-    _visit(os.fspath(folder), prefix, found)
+    pending = [(os.fspath(folder), prefix)]
+    while pending:  # a stack, not recursion: any depth of folders
+        pending.extend(_visit(*pending.pop(), found))
     found.files = dict(sorted(found.files.items()))
     found.problems = dict(sorted(found.problems.items()))
     return found
 
 
-def _visit(directory: str, prefix: str, found: Sources) -> None:
+def _visit(directory: str, prefix: str, found: Sources) -> list[tuple[str, str]]:
+    """Take in one folder's files; return its sub-folders to visit."""
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
         found.problems[prefix.rstrip("/") or "."] = (f"folder cannot be read ({error.strerror or error}), so the "
                                                      "promises in it were not checked: make it readable")
-        return
+        return []
+    folders = []
     for entry in entries:
         name = entry.name
         if name.startswith("."):
@@ -118,9 +122,10 @@ def _visit(directory: str, prefix: str, found: Sources) -> None:
             found.problems[rel] = (f"folder is a symbolic link (to {_target(entry.path)}), which promisesite does "
                                    "not follow: move the promise files into this repository's source folder")
         elif is_dir:
-            _visit(entry.path, rel + "/", found)
+            folders.append((entry.path, rel + "/"))
         elif name.endswith(".md"):
             found.files[rel] = Path(entry.path)
+    return folders
 
 
 def _links_to_folder(path: str) -> bool:
@@ -183,7 +188,7 @@ def read_bounded(path: Path, limit: int | None = None, root: Path | None = None)
             return Unreadable(f"is {kind}, not a regular file, and was not read: a promise is a text file; "
                               "remove it or rename it so that it does not end in `.md`")
         with open(descriptor, "rb", closefd=False) as handle:
-            raw = handle.read() if limit is None else handle.read(limit + 1)
+            raw = handle.read() if limit is None else _read_at_most(handle, limit + 1)
     except OSError as error:
         return Unreadable(f"cannot be read ({error.strerror or error}): check that it is a file you may read")
     finally:
@@ -192,6 +197,18 @@ def read_bounded(path: Path, limit: int | None = None, root: Path | None = None)
         return Unreadable(f"is larger than {_size(limit)}, the limit for a promise file, and was not read: move "
                           "long notes into a linked document, or raise `max_file_size` in promisesite.yaml")
     return raw
+
+
+def _read_at_most(handle, count: int) -> bytes:
+    """Up to `count` bytes, in chunks: a generous limit is never allocated at once."""
+    chunks, left = [], count
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _size(count: int) -> str:
@@ -307,9 +324,12 @@ def _yaml_hint(yaml_text: str, index: int) -> str:
     line = lines[index] if 0 <= index < len(lines) else ""
     if "\t" in line[:len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
-    _, _, value = line.partition(": ")
+    key, _, value = line.partition(": ")
     if value[:1] in ("[", "{", "*", "&", "!", "%", "@", "`") or ": " in value or " #" in value:
-        return f"quote the value in double quotes, e.g. `{line.partition(':')[0].strip()}: \"{value.strip()}\"`"
+        key, value = key.strip()[:40], value.strip()
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        escaped = shown.replace("\\", "\\\\").replace('"', '\\"')
+        return f'quote the value in double quotes, e.g. `{key}: "{escaped}"`'
     return "check the indentation and quote any value that contains `: ` or ` #`"
 
 

@@ -44,12 +44,16 @@ _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d")
 _ORDER = (("requested", "promised", "due"), ("promised", "delivered", "accepted"), ("promised", "closed"))
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # dates outside are typos, and would overflow date arithmetic
+
+
 def parse_date(text: str) -> dt.date | None:
     if len(text) == 10 and _ISO.fullmatch(text):
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             return None
+        return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
     return None
 
 
@@ -62,6 +66,9 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
     iso = _ISO.fullmatch(text)
     if iso:
         year, month, day = (int(g) for g in iso.groups())
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return None, (f"{shown} is not a year anyone plans in: write a date between {FIRST_YEAR} and "
+                          f"{LAST_YEAR}, e.g. `{field}: {today.year}-12-31`")
         if 1 <= month <= 12 and 1 <= day <= 31 and year >= 1:
             last = calendar.monthrange(year, month)[1]
             if day > last:
@@ -72,6 +79,8 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
     quarter = _QUARTER.fullmatch(text)
     if quarter:
         year = int(quarter.group(1) or quarter.group(3) or today.year)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            year = today.year
         q = int(quarter.group(2))
         end = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
         return None, (f"{shown} is not a date: write the last day you commit to, e.g. `{field}: {end}`")

@@ -106,6 +106,12 @@ class DevServer(ThreadingHTTPServer):
     def url_of(self, output_path: str) -> str:
         return self.base + (output_path[:-len("index.html")] if output_path.endswith("index.html") else output_path)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One request failed (the browser went away, or worse): the server goes on, with no traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            say(f"promisesite: a request failed ({type(error).__name__}: {error}); the server goes on")
+
     def close(self) -> None:
         """After `serve_forever` has returned in this thread. (`shutdown()` is for other threads, and
         would wait forever if Ctrl-C came before `serve_forever` began.)"""
@@ -117,6 +123,7 @@ class DevServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: DevServer
     protocol_version = "HTTP/1.1"
+    timeout = 15  # seconds a connection may sit idle: idle sockets do not keep threads for ever
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass  # one line per rebuild, not per request
@@ -165,11 +172,14 @@ class Handler(BaseHTTPRequestHandler):
         parts = [part for part in relative.split("/") if part not in ("", ".")]
         if any(part == ".." for part in parts) or posixpath.isabs(relative.lstrip("/")):
             return None
-        root = self.server.live.output.resolve()
-        target = root.joinpath(*parts).resolve() if parts else root
-        if target != root and root not in target.parents:
+        try:
+            root = self.server.live.output.resolve()
+            target = root.joinpath(*parts).resolve() if parts else root
+            if target != root and root not in target.parents:
+                return None
+            return target if target.exists() else None
+        except (OSError, RuntimeError):  # a name too long, a loop: there is no such page
             return None
-        return target if target.exists() else None
 
     def not_found(self, head: bool) -> None:
         page = self.server.live.output / "404.html"

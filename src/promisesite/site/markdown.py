@@ -7,7 +7,7 @@ schemes, so raw HTML in a body can format text but never execute anything.
 from __future__ import annotations
 
 import ctypes
-import functools
+import html
 import re
 from typing import Callable
 
@@ -40,6 +40,18 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed"
                                   "svg", "math", "form", "textarea", "select", "button"})
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+ENGINES = ("markdown", "gfm")
+
+# What a body may hold and still be rendered as Markdown. Beyond these, Python-Markdown's link
+# patterns (quadratic in `[`), the parsers' nesting (recursive, or quadratic in depth) and the
+# sanitizer (quadratic in the depth of nested blocks) would take minutes; such a body is shown
+# as plain text instead, the same on every machine. Real bodies stay far below them.
+MAX_BRACKETS = 4_000
+MAX_NESTING = 32  # `>` markers, or list levels by indentation, at the start of one line
+MAX_BLOCKS = 5_000  # block elements the engine made of one body
+_NESTING = re.compile(r"^[ \t]*(?:>[ \t]*){%d}" % (MAX_NESTING + 1) + r"|^[ \t]{%d}" % (4 * MAX_NESTING), re.MULTILINE)
+_BLOCK = re.compile(r"<(?:div|blockquote|ul|ol|li|dl|dd|dt|table|tr|td|th|p|pre|details|figure|h[1-6])\b", re.I)
 
 
 def engine_version(engine: str) -> str:
@@ -50,31 +62,60 @@ def engine_version(engine: str) -> str:
         return metadata.version("cmarkgfm" if engine == "gfm" else "markdown")
     except metadata.PackageNotFoundError:
         return "unknown"
-_HEADING = re.compile(r"<(/?)h([1-5])\b")
-ENGINES = ("markdown", "gfm")
+
+
+def too_complex(text: str) -> str:
+    """Why a body cannot be rendered as Markdown in reasonable time, or "" when it can."""
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        return f"it has {brackets:,} `[`, more than the {MAX_BRACKETS:,} rendered as Markdown"
+    if _NESTING.search(text):
+        return f"it nests quotes or lists more than {MAX_NESTING} deep"
+    return ""
+
+
+def plain(text: str, why: str) -> str:
+    """A body shown as it was written, with the reason."""
+    return (f'<p class="body-note">Shown as plain text: {html.escape(why)}.</p>\n'
+            f"<pre>{html.escape(text)}</pre>\n")
 
 
 class MarkdownRenderer:
     """Markdown → safe HTML with one engine: Python-Markdown (default) or cmark-gfm (`gfm`).
 
     Both go through the same sanitizer, and both shift headings one level down: the promise
-    page's own sections are h2, so a body's `#` becomes h2 and `##` becomes h3.
+    page's own sections are h2, so a body's `#` becomes h2 and `##` becomes h3. A body too
+    complex to render (`too_complex`), or that an engine fails on, is shown as plain text.
     """
 
     def __init__(self, engine: str = "markdown") -> None:
         self.engine = engine
-        if engine == "gfm":
-            self._convert = _gfm()
-        else:
-            md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-
-            def convert(text: str) -> str:
-                md.reset()
-                return md.convert(text)
-            self._convert = convert
+        self._convert = _gfm() if engine == "gfm" else _python_markdown()
 
     def __call__(self, text: str) -> str:
-        return _HEADING.sub(_shift, sanitize(self._convert(text)))
+        why = too_complex(text)
+        if why:
+            return plain(text, why)
+        try:
+            converted = self._convert(text)
+        except RecursionError:
+            if self.engine != "gfm":
+                self._convert = _python_markdown()  # the old instance's state is left broken
+            return plain(text, "it nests more deeply than the Markdown engine can follow")
+        blocks = len(_BLOCK.findall(converted))
+        if blocks > MAX_BLOCKS:
+            return plain(text, f"it makes {blocks:,} blocks, more than the {MAX_BLOCKS:,} shown as formatted text")
+        return _HEADING.sub(_shift, sanitize(converted))
+
+
+def _python_markdown() -> Callable[[str], str]:
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+
+    def convert(text: str) -> str:
+        md.reset()
+        return md.convert(text)
+
+    return convert
 
 
 GFM_EXTENSIONS = ("table", "autolink", "tagfilter", "strikethrough", "tasklist")  # as GitHub's own
@@ -134,12 +175,23 @@ def _shift(match: re.Match) -> str:
     return f"<{match.group(1)}h{int(match.group(2)) + 1}"
 
 
+_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """`class` survives only as fenced code's `language-…`, so a body cannot dress up as the theme
+    (a `badge s-accepted` of its own making)."""
+    if name == "class":
+        kept = [token for token in value.split() if _LANGUAGE.fullmatch(token)]
+        return " ".join(kept) or None
+    return value
+
+
 _CLEAN_OPTIONS = dict(tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
                       attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-                      url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer", strip_comments=True)
-# A Cleaner (nh3 >= 0.2.18) converts the allow-lists once, not on every call.
-_clean = nh3.Cleaner(**_CLEAN_OPTIONS).clean if hasattr(nh3, "Cleaner") else functools.partial(
-    nh3.clean, **_CLEAN_OPTIONS)
+                      attribute_filter=_keep_attribute, url_schemes=set(URL_SCHEMES),
+                      link_rel="noopener noreferrer", strip_comments=True)
+_clean = nh3.Cleaner(**_CLEAN_OPTIONS).clean
 
 
 def sanitize(html: str) -> str:
