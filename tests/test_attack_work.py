@@ -119,3 +119,18 @@ def test_the_history_reads_a_milestone_written_with_a_space_before_the_colon(tmp
     git.commit("accepted by the promiser herself")  # the fixture's author is ana.lima
     done = promisesite(root, "check")
     assert "P304" in done.stdout, done.stdout
+
+
+def test_a_quoted_value_over_several_lines_cannot_forge_the_timeline(tmp_path: Path) -> None:
+    root = repo_with(tmp_path / "repo")
+    git = Git(root)
+    git("init", "-q")
+    git.commit("promised")
+    path = root / "promises/checkout.md"
+    text = path.read_text().replace("due: 2026-12-15", "due: 2027-03-01")
+    text = text.replace("\n---\n", '\nhelp: "ask bo.chen\nstatus: accepted\ndue: 2026-12-15\nany time"\n---\n', 1)
+    path.write_text(text)
+    git.commit("a quiet move, dressed up")
+    assert promisesite(root, "build", "--allow-errors").returncode in (0, 1)
+    page = (root / "site/promises/checkout/index.html").read_text()
+    assert "Due moved 2026-12-15 → 2027-03-01" in page and "Status promised → accepted" not in page

@@ -9,7 +9,6 @@ the same commit always gives the same history, whatever is uncommitted.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -20,10 +19,6 @@ from .rules.fields import build_promise
 from .source import parse_bytes
 
 TRACKED = ("title", "status", "due", "promised", "delivered", "accepted")
-# `(.*)` and a strip afterwards, not a lazy group before trailing blanks: that backtracks on a long
-# run of spaces (quadratic time for one committed line of them).
-_FIELD = re.compile(rb"^(title|status|due|promised|delivered|accepted)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
-_FRONT_END = re.compile(rb"^(?:---|\.\.\.)[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -145,17 +140,10 @@ def _with(mark: Event, kind: str, old: str = "", new: str = "") -> Event:
 
 
 def _fields(blob: bytes) -> dict[str, str]:
-    """The tracked top-level fields of one version, read from its front matter as text."""
-    end = _FRONT_END.search(blob, 4)
-    found = {}
-    for match in _FIELD.finditer(blob, 0, end.start() if end else len(blob)):
-        value = match.group(2).rstrip(b" \t\r").decode("utf-8", "replace")
-        if " #" in value:
-            value = value[:value.index(" #")].rstrip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        found[match.group(1).decode()] = value
-    return found
+    """The tracked top-level fields of one version, as its front matter's YAML reads them (not lines
+    that look like fields: a quoted value may span lines that start like keys)."""
+    front = parse_bytes(blob, "").front or {}
+    return {name: value.strip() for name in TRACKED if isinstance(value := front.get(name), str)}
 
 
 def read_base(config: Config, revision: str, today: dt.date) -> dict[str, Promise]:
