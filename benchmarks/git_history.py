@@ -98,13 +98,13 @@ def main() -> None:
     emails = timed(check, repo, args.runs)
     (repo / "promisesite.yaml").write_text(config)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from promisesite.check import history_of
     from promisesite.config import load_config
-    from promisesite.history import read_history
 
     passes = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        history = read_history(load_config(repo / "promisesite.yaml"))
+        history = history_of(load_config(repo / "promisesite.yaml"))
         passes.append(time.perf_counter() - started)
     print(f"{args.count} promises, 3 commits, {os.cpu_count()} cores; medians of {args.runs}")
     print(f"  check                      {plain:6.2f} s")

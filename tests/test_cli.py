@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, Repo
-from promisesite.source import parse_text
+from promisesite.read.document import parse_text
 
 
 # --- exit codes ------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def test_registry_sets_the_default_team(repo: Repo) -> None:
 
     repo.config("people:\n  ana.lima: {name: Ana}\nteams:\n  platform: {members: [ana.lima]}\n")
     config = load_config(cwd=repo.root)
-    assert config.team_of("ana.lima") == "platform"
+    assert config.registry.team_of("ana.lima") == "platform"
     assert config.people["ana.lima"].name == "Ana"
 
 

@@ -10,7 +10,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from conftest import Repo
-from promisesite.findings import Finding, format_github
+from promisesite.findings import Finding
+from promisesite.formats import format_github
 
 FINDING_KEYS = {"path", "line", "column", "code", "name", "level", "message"}
 

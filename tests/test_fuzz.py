@@ -17,18 +17,17 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promisesite.check import check_document
+from promisesite.check import check_document, context_of
 from promisesite.cli import cli
 from promisesite.config import Config
 from promisesite.model import FIELDS
 from promisesite.rules import BY_CODE
-from promisesite.rules.words import compiled
 from promisesite.site.markdown import MarkdownRenderer
-from promisesite.source import parse_bytes, parse_text
+from promisesite.read.document import parse_bytes, parse_text
 
 TODAY = dt.date(2026, 11, 21)
 CONFIG = Config(root=Path("/nonexistent"))
-LEXICON = compiled(())
+CONTEXT = context_of(CONFIG, TODAY)
 
 # Text that YAML, Markdown and HTML each find interesting, mixed with plain words.
 TRICKY = ["", " ", "~", "null", "yes", "on", "&a", "*a", "!!python/object:os.system", "!!binary aGk=", "[", "]",
@@ -62,9 +61,9 @@ def well_formed(findings, rel: str) -> None:
 @given(documents)
 def test_check_never_raises_and_its_findings_are_well_formed_and_deterministic(document: tuple[str, str]) -> None:
     text = document[0] + document[1]
-    first = check_document(parse_text(text, "p.md"), CONFIG, TODAY, LEXICON)
+    first = check_document(parse_text(text, "p.md"), CONTEXT)
     well_formed(first[1], "p.md")
-    assert check_document(parse_text(text, "p.md"), CONFIG, TODAY, LEXICON)[1] == first[1]
+    assert check_document(parse_text(text, "p.md"), CONTEXT)[1] == first[1]
 
 
 @given(st.binary(max_size=400))
@@ -72,7 +71,7 @@ def test_any_bytes_are_read_without_raising(raw: bytes) -> None:
     document = parse_bytes(b"---\n" + raw, "p.md")
     well_formed(document.findings, "p.md")
     if document.readable:
-        well_formed(check_document(document, CONFIG, TODAY, LEXICON)[1], "p.md")
+        well_formed(check_document(document, CONTEXT)[1], "p.md")
 
 
 MARKDOWN = MarkdownRenderer("markdown")

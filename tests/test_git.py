@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ANA, BO, CLEO, GOOD, Git, Repo, front_matter, promise_text
-from promisesite.history import _fields
+from promisesite.read.history import _fields
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -287,7 +287,7 @@ def test_serve_shows_the_history_and_matches_a_clean_build(tmp_path: Path, monke
 
 
 def test_old_versions_are_read_by_id_cut_at_a_limit_and_missing_ones_left_out(repo: Repo, git: Git) -> None:
-    from promisesite.git import Repository
+    from promisesite.read.git import Repository
 
     repo.promise("with space.md")
     git.commit("promise")

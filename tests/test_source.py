@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from promisesite import source
-from promisesite.source import YamlRefused, load_yaml, parse_text
+from promisesite.read import document, front
+from promisesite.read.document import parse_text
+from promisesite.read.front import YamlRefused, load_yaml
 
 SAMPLE = """\
 on: 2026-01-01
@@ -24,16 +25,16 @@ nested:
 
 
 class PurePythonLoader(yaml.SafeLoader):
-    resolve = source.Loader.resolve
+    resolve = front.Loader.resolve
 
 
 @pytest.fixture(params=["C", "pure Python"])
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "C":
-        if not issubclass(source.Loader, getattr(yaml, "CSafeLoader", ())):
+        if not issubclass(front.Loader, getattr(yaml, "CSafeLoader", ())):
             pytest.skip("PyYAML was built without libyaml")
     else:
-        monkeypatch.setattr(source, "Loader", PurePythonLoader)
+        monkeypatch.setattr(front, "Loader", PurePythonLoader)
     return request.param
 
 
@@ -79,5 +80,5 @@ def test_body_and_its_first_line() -> None:
 def test_read_body_skips_the_front_matter_as_the_parser_does(tmp_path, text: str) -> None:
     path = tmp_path / "a.md"
     path.write_bytes(text.encode("utf-8"))
-    assert source.read_body(path) == parse_text(text, "a.md").body
-    assert source.read_body(tmp_path / "gone.md") == ""
+    assert document.read_body(path) == parse_text(text, "a.md").body
+    assert document.read_body(tmp_path / "gone.md") == ""

@@ -115,3 +115,44 @@ def test_a_build_in_a_pipe_prints_no_progress(repo: Repo) -> None:
         repo.promise(f"p{index:02d}.md")
     result = repo.run("build", "--today", TODAY)
     assert result.exit_code == 0 and "\r" not in result.stderr and "Rendering" not in result.stderr
+
+
+def test_serve_colours_and_times_its_lines_on_a_terminal(tmp_path: Path) -> None:
+    import select
+    import signal
+    import time
+
+    from sitetools import copy_sample
+
+    root = copy_sample(tmp_path)
+    master, slave = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SOURCE_DATE_EPOCH")}
+    process = subprocess.Popen([sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY,
+                                "--color", "always", "-v"], cwd=root, stdin=subprocess.DEVNULL, stdout=slave,
+                               stderr=slave, env={**environment, "TERM": "xterm"})
+    os.close(slave)
+    shown = ""
+
+    def read_until(text: str, timeout: float = 30) -> None:
+        nonlocal shown
+        deadline = time.monotonic() + timeout
+        while text not in shown and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.2)[0]:
+                shown += os.read(master, 65536).decode("utf-8", "replace")
+        assert text in shown, shown
+
+    try:
+        read_until("Serving")
+        page = root / "promises/platform/checkout-latency.md"
+        page.write_text(page.read_text().replace("title: ", "title: Edited ", 1))
+        read_until("checkout-latency.md changed")
+        read_until(" ms · ")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+        os.close(master)
+    built = next(line for line in shown.splitlines() if "built:" in line)
+    changed = next(line for line in shown.splitlines() if "checkout-latency.md changed" in line)
+    assert ANSI in built and ANSI in changed  # coloured
+    assert re.search(r"read \d+ ms · check \d+ ms · render \d+ ms · write \d+ ms", shown)  # -v: where the time went
+    assert "its page first" in shown

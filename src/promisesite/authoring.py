@@ -9,24 +9,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .check import check_document
+from .check import check_document, context_of
 from .config import Config
-from .rules.words import compiled
-from .source import parse_text
+from .read.document import parse_text
+from .text import slug
 
 ORDER = ("title", "promiser", "customer", "team", "status", "requested", "promised", "due", "done_when")
 STATUSES = ("promised", "requested", "offered")
 MILESTONE = {"promised": "promised", "requested": "requested", "offered": None}
 _PLAIN = re.compile(r"[A-Za-z0-9(][^:#\n]*")  # safe as a plain YAML scalar (no `: ` or ` #`)
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "~", "y", "n"}
-
-
-def slugify(title: str, limit: int = 60) -> str:
-    """`Checkout p95 under 300 ms!` → `checkout-p95-under-300-ms`, cut at a word boundary."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0]
-    return slug or "promise"
 
 
 def scalar(value: str) -> str:
@@ -55,7 +47,7 @@ class Draft:
 
     def __init__(self, config: Config, today: dt.date, status: str = "promised"):
         self.config, self.today = config, today
-        self.lexicon = compiled(config.vague_words)
+        self.context = context_of(config, today)
         self.fields: dict[str, Any] = {"status": status, "done_when": []}
         milestone = MILESTONE[status]
         if milestone:
@@ -77,7 +69,7 @@ class Draft:
         if not document.readable:
             return [finding.message for finding in document.findings]
         lines = {document.positions[k][0] for k in keys if k in document.positions}
-        _, findings = check_document(document, self.config, self.today, self.lexicon)
+        _, findings = check_document(document, self.context)
         return [f"{f.code} {f.name}: {f.message}" for f in findings if f.line in lines]
 
     def set(self, key: str, value: str) -> None:
@@ -89,7 +81,7 @@ class Draft:
     def remaining_errors(self) -> list[str]:
         """Whatever `check` finds wrong in the whole file (e.g. a required field never given)."""
         document = parse_text(self.text(), "new.md")
-        _, findings = check_document(document, self.config, self.today, self.lexicon)
+        _, findings = check_document(document, self.context)
         return [f"{f.code} {f.name}: {f.message}" for f in findings if f.is_error]
 
     def text(self) -> str:
@@ -98,7 +90,7 @@ class Draft:
     def path(self) -> Path:
         """`<source>/<slug>.md`, or `<source>/<team>/<slug>.md` when the team has a folder there."""
         folder = self.config.source
-        team = self.fields.get("team") or self.config.team_of(self.fields.get("promiser", ""))
+        team = self.fields.get("team") or self.config.registry.team_of(self.fields.get("promiser", ""))
         if team and (folder / team).is_dir() and not (folder / team).is_symlink():
             folder = folder / team
-        return folder / f"{slugify(self.fields['title'])}.md"
+        return folder / f"{slug(self.fields['title'], limit=60)}.md"

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import BuildCache
-from .check import CheckResult, run_check
+from .check import CheckResult, history_of, run_check
 from .config import Config
 from .errors import UserError
 from .findings import Finding
-from .history import History, head, read_history
+from .model import History
+from .read.history import head
 from .ledger import Ledger
 from .parallel import available_cores
 from .site.lock import OutputLock
@@ -113,14 +114,14 @@ def _build(config: Config, today: dt.date, output: Path, strict: bool, allow_err
     if cache is not None and cache.usable:
         options = {"today": today, "base_url": config.base_url, "output": output.absolute(), "strict": strict,
                    "allow_errors": allow_errors, "engine": config.markdown_engine, "source": config.source,
-                   "commit": head(config)}
+                   "commit": head(config.source)}
         fingerprint = cache.fingerprint(config.sources().files, options)
         state = cache.unchanged(fingerprint, output)
         clock("fingerprint")
         if state is not None:
             return BuildResult([Finding(**f) for f in state["findings"]], state["files"], state["promises"],
                                written=False, unchanged=True, pages=sum(p.endswith(".html") for p in state["site"]))
-    history = read_history(config)
+    history = history_of(config)
     clock("history")
     result = run_check(config, today, strict=strict, keep_bodies=False, history=history)  # pages read bodies
     clock("check")

@@ -29,7 +29,7 @@ from . import __version__
 from .config import Config
 from .findings import Finding
 from .site.writer import CACHE_FOLDER, file_stamp, write_file
-from .source import read_bounded
+from .read.files import read_bounded
 
 FOLDER = CACHE_FOLDER
 FORMAT = 2

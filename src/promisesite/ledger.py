@@ -11,13 +11,12 @@ import enum
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from .config import Config
 from .findings import Finding
-from .history import History
-from .model import Promise, Status
+from .model import History, Promise, Status
+from .text import segment
 
 
 class Outcome(str, enum.Enum):
@@ -46,9 +45,8 @@ def outcome(promise: Promise, today: dt.date) -> Outcome | None:
         if delivered > due or renegotiated_late:
             return Outcome.LATE
         return Outcome.RENEGOTIATED if promise.renegotiations else Outcome.KEPT
-    if status is not None and status.is_open and due is not None and due < today:
-        if delivered is None or delivered > due:
-            return Outcome.BROKEN
+    if promise.overdue_on(today):
+        return Outcome.BROKEN
     return None
 
 
@@ -87,12 +85,6 @@ class State:
     overdue: bool
     days_to_due: int | None  # negative when past due
     outcome: Outcome | None
-
-
-@lru_cache(maxsize=65536)
-def segment(handle: str) -> str:
-    """A handle's URL segment: lowercased, each run of characters outside [a-z0-9] turned into `-`."""
-    return re.sub(r"[^a-z0-9]+", "-", handle.lower())
 
 
 @dataclass
@@ -157,10 +149,7 @@ class Ledger:
 
     def _state(self, promise: Promise) -> State:
         days = (promise.due - self.today).days if promise.due else None
-        delivered_in_time = promise.delivered is not None and promise.due is not None \
-            and promise.delivered <= promise.due
-        overdue = promise.is_open and days is not None and days < 0 and not delivered_in_time
-        return State(promise.is_open, overdue, days, outcome(promise, self.today))
+        return State(promise.is_open, promise.overdue_on(self.today), days, outcome(promise, self.today))
 
     def state(self, promise: Promise) -> State:
         return self.states[promise.id]

@@ -1,6 +1,7 @@
-"""The promise as plain data: statuses, the fields of a promise file, and the dataclasses.
+"""The promise as plain data: statuses, the fields of a promise file, the people and teams who
+make and receive promises, and what git recorded of each file.
 
-Nothing here reads files or knows about rules; `source` reads, `rules` judge.
+Nothing here reads files or knows about rules: `read` builds these, `rules` judge them.
 """
 
 from __future__ import annotations
@@ -8,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 Position = tuple[int, int]  # (line, column), both 1-based, in the promise file
 
 
 class Status(str, enum.Enum):
-    """The conversation-for-action lifecycle (SPEC §1), in lifecycle order."""
+    """The conversation-for-action lifecycle (docs/format.md), in lifecycle order."""
 
     REQUESTED = "requested"
     OFFERED = "offered"
@@ -126,8 +128,6 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("renegotiations", Kind.RENEGOTIATIONS, "The breakdown protocol, oldest first."),
     FieldSpec("waivers", Kind.WAIVERS, "Public, reasoned exceptions to one rule each for this file."),
 )
-FIELD_NAMES = tuple(f.name for f in FIELDS)
-DATE_FIELDS = tuple(f.name for f in FIELDS if f.kind is Kind.DATE)
 CONFIDENCES = ("high", "medium", "low")
 
 RENEGOTIATION_FIELDS: tuple[FieldSpec, ...] = (
@@ -212,3 +212,103 @@ class Promise:
     @property
     def is_open(self) -> bool:
         return self.status is not None and self.status.is_open
+
+    def overdue_on(self, today: dt.date) -> bool:
+        """Open, its due date before today, and not delivered on or before that date: the one meaning
+        of "overdue" for the rules (P404), the pages and the accounting."""
+        return (self.is_open and self.due is not None and self.due < today
+                and not (self.delivered is not None and self.delivered <= self.due))
+
+
+# --- who: the registry of promisesite.yaml ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Team:
+    handle: str
+    name: str = ""
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The people and teams of promisesite.yaml; empty when it lists none (then any handle goes)."""
+
+    people: Mapping[str, Person] = field(default_factory=dict)
+    teams: Mapping[str, Team] = field(default_factory=dict)
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.people or self.teams)
+
+    @property
+    def has_emails(self) -> bool:
+        """Whether commit authors can be matched to people (P304, P305)."""
+        return any(person.email for person in self.people.values())
+
+    @cached_property
+    def handles(self) -> Mapping[str, object]:
+        """People and teams together: who may be a customer or agree to a renegotiation."""
+        return {**self.people, **self.teams}
+
+    @cached_property
+    def _first_team(self) -> Mapping[str, str]:
+        first: dict[str, str] = {}
+        for team in self.teams.values():
+            for member in team.members:
+                first.setdefault(member, team.handle)
+        return first
+
+    def team_of(self, person: str) -> str:
+        """The first team (in config order) that lists the person, or ""."""
+        return self._first_team.get(person, "")
+
+    def name_of(self, handle: str) -> str:
+        """A handle's registered name, or the handle."""
+        entry = self.people.get(handle) or self.teams.get(handle)
+        return entry.name if entry and entry.name else handle
+
+
+# --- what git recorded of each promise file ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Event:
+    """One commit's mark on one file: created, a status change, a due-date move or a rename."""
+
+    kind: str  # "created", "status", "due", "renamed"
+    date: str  # YYYY-MM-DD, the author date
+    timestamp: int
+    author: str
+    email: str
+    commit: str
+    old: str = ""
+    new: str = ""
+
+    @property
+    def stamp(self) -> str:
+        """The author time in UTC, as Atom and sitemaps write it."""
+        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    created: Event
+    changed: Event  # the newest commit that touched the file
+    events: tuple[Event, ...]  # oldest first
+    committed: Mapping[str, str]  # the tracked fields as the newest commit left them
+    setters: Mapping[str, Event]  # field → the commit that gave it its committed value
+
+
+@dataclass(frozen=True)
+class History:
+    files: Mapping[str, FileHistory] = field(default_factory=dict)  # promise path → its history
+    note: str = ""  # why there is no history, and what would give one
+
+    def of(self, path: str) -> FileHistory | None:
+        return self.files.get(path)

@@ -17,7 +17,8 @@ from typing import IO, Sequence
 
 import click
 
-from .findings import Finding, format_text
+from .findings import Finding
+from .formats import format_text
 
 _FINDING = re.compile(r"^(?P<where>\S+:\d+:\d+:) (?P<code>P\d{3}) (?P<level>error|warning) (?P<name>[\w-]+):",
                       re.MULTILINE)
@@ -60,6 +61,11 @@ class Terminal:
         if not self.quiet:
             click.echo(click.style(text, fg=fg) if fg and self.colours(sys.stderr) else text, err=True,
                        color=self.colours(sys.stderr))
+
+    def warn(self, text: str, fg: str | None = None) -> None:
+        """A message for a person that --quiet keeps: an error, or where to find what was asked for."""
+        click.echo(click.style(text, fg=fg) if fg and self.colours(sys.stderr) else text, err=True,
+                   color=self.colours(sys.stderr))
 
     def detail(self, text: str) -> None:
         """Only with --verbose."""

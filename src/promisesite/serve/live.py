@@ -11,29 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..check import UsageError, check_document, check_promises, settle
-from ..history import History, read_history
-from ..rules.history import check_authorship
+from ..check import UsageError, check_document, check_together, context_of, history_of, settle
 from ..clock import resolve_today
 from ..config import Config, load_config
 from ..errors import UserError
 from ..findings import Finding
 from ..ledger import Ledger
-from ..model import Promise
-from ..rules.words import compiled
+from ..model import History, Promise
+from ..read.document import read_document
+from ..rules import CROSS_FILE_CODES
+from ..rules.rule import Context
 from ..site.pages import Site
 from ..site.writer import check_output, write_file, write_site
-from ..source import read_document
+from .gate import ReadWriteLock
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
-# Rules that look across files: their findings on a page can change without the file changing.
-CROSS_FILE_CODES = frozenset({"P009", "P303", "P501", "P502", "P503"})
 SINGLETONS = ("index.html", "teams/index.html", "customers/index.html", "people/index.html", "promises.json",
               "calendar.ics")
 
@@ -55,43 +52,11 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     error: str = ""  # a configuration or template error that stopped the rebuild
     full: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent reading, checking, rendering, writing
 
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.is_error]
-
-
-class ReadWriteLock:
-    """Many readers (HTTP requests) or one writer (a rebuild)."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._readers = 0
-        self._writing = False
-
-    def acquire_read(self) -> None:
-        with self._condition:
-            while self._writing:
-                self._condition.wait()
-            self._readers += 1
-
-    def release_read(self) -> None:
-        with self._condition:
-            self._readers -= 1
-            self._condition.notify_all()
-
-    def acquire_write(self) -> None:
-        with self._condition:
-            while self._writing:
-                self._condition.wait()
-            self._writing = True  # new readers wait from here on
-            while self._readers:
-                self._condition.wait()
-
-    def release_write(self) -> None:
-        with self._condition:
-            self._writing = False
-            self._condition.notify_all()
 
 
 class LiveSite:
@@ -108,6 +73,7 @@ class LiveSite:
         self.last = Report("start")
         self.config: Config | None = None
         self.today: dt.date | None = None
+        self.context: Context | None = None  # what the rules know: registry, today, lexicon, history
         self.ledger: Ledger | None = None
         self.site: Site | None = None
         self._first_read: tuple[str, int, FileState] | None = None
@@ -172,6 +138,12 @@ class LiveSite:
         self.last = report
         return report
 
+    def status(self) -> dict:
+        """What the open pages are told: the generation, and the last rebuild's error and findings."""
+        last = self.last
+        return {"generation": self.generation, "error": last.error, "errors": [asdict(f) for f in last.errors],
+                "warnings": sum(1 for f in last.findings if not f.is_error)}
+
     # --- full and incremental rebuilds ----------------------------------------------------------
 
     def _load_config(self) -> Config:
@@ -200,18 +172,22 @@ class LiveSite:
         if not config.source.is_dir():
             raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
                              "or set `source:` in promisesite.yaml")
+        phases = Phases()
         today = resolve_today(self.today_option)
-        self.history = read_history(config)  # read again on the next full rebuild, not on every edit
         sources = config.sources()
-        lexicon = compiled(config.vague_words)
+        self.history = history_of(config, sources.files)  # read again on the next full rebuild, not on every edit
+        context = context_of(config, today, self.history)
         states = {}
         for rel, path in sources.files.items():
-            states[rel] = self._read(rel, path, config, today, lexicon, self.files.get(rel))
+            states[rel] = self._read(rel, path, config, context, self.files.get(rel))
         self.problems = sources.findings()
-        ledger, findings = self._ledger(states, config, today)
+        phases("read")
+        ledger, findings = self._ledger(states, config, context)
+        phases("check")
         site = Site(ledger, config)  # a new theme: templates may have changed
         files = {path: render() for path, render in site.plan().items()}  # may raise: nothing changed yet
         rendered = {path: _digest(data) for path, data in files.items()}
+        phases("render")
         if self.site is None:
             write_site(self.output, files)
             written = sorted(files)
@@ -219,12 +195,13 @@ class LiveSite:
             written = self._sync({p: b for p, b in files.items() if self.rendered.get(p) != rendered[p]},
                                  [p for p in self.rendered if p not in rendered])
         del files
-        self.config, self.today, self.files = config, today, states
+        self.config, self.today, self.context, self.files = config, today, context, states
         self.ledger, self.site, self.rendered = ledger, site, rendered
+        phases("write")
         # The site lives for the whole session: keep the collector from re-scanning it on every edit.
         gc.collect()
         gc.freeze()
-        return Report("everything", written=written, findings=findings, full=True)
+        return Report("everything", written=written, findings=findings, full=True, phases=phases.seconds)
 
     def _first_page(self, paths: set[Path]) -> Report | None:
         """The one edited promise's page, rendered against the last ledger with it replaced."""
@@ -240,7 +217,8 @@ class LiveSite:
         if before is None or before.good is None:
             return None
         modified = path.stat().st_mtime_ns  # before reading: a save in between must not look read
-        state = self._read(rel, path, config, self.today, compiled(config.vague_words), before)
+        assert self.context is not None
+        state = self._read(rel, path, config, self.context, before)
         self._first_read = (rel, modified, state)
         promise = state.good
         if promise is None or promise is before.good or promise.id != before.good.id:
@@ -257,9 +235,8 @@ class LiveSite:
         return Report(rel, written=self._sync({output: page}, []), findings=self.last.findings)
 
     def _apply(self, paths: set[Path], rescan: bool) -> Report:
-        config, today = self.config, self.today
-        assert config is not None and today is not None and self.ledger is not None and self.site is not None
-        lexicon = compiled(config.vague_words)
+        config, context = self.config, self.context
+        assert config is not None and context is not None and self.ledger is not None and self.site is not None
         source = config.source.resolve()
         touched: dict[str, Path | None] = {}
         if rescan:
@@ -275,14 +252,17 @@ class LiveSite:
             if any(part.startswith(".") for part in resolved.relative_to(source).parts):
                 continue
             touched[config.relative(path)] = path if path.is_file() else None
+        phases = Phases()
         states = dict(self.files)
         for rel, path in touched.items():
             if path is None:
                 states.pop(rel, None)
             else:
-                states[rel] = self._read(rel, path, config, today, lexicon, self.files.get(rel))
+                states[rel] = self._read(rel, path, config, context, self.files.get(rel))
+        phases("read")
         before = self.ledger
-        ledger, findings = self._ledger(states, config, today)
+        ledger, findings = self._ledger(states, config, context)
+        phases("check")
         site = self.site.with_ledger(ledger)
         plan = site.plan()
         affected = self._affected(before, ledger, self.site, site, set(plan) != set(self.rendered))
@@ -298,12 +278,14 @@ class LiveSite:
         removed = [path for path in rendered if path not in plan]
         for path in removed:
             del rendered[path]
+        phases("render")
         written = self._sync(changes, removed)
+        phases("write")
         self.files, self.ledger, self.site, self.rendered = states, ledger, site, rendered
         reason = ", ".join(sorted(touched)) or "nothing"
-        return Report(reason, written=written, findings=findings)
+        return Report(reason, written=written, findings=findings, phases=phases.seconds)
 
-    def _read(self, rel: str, path: Path, config: Config, today: dt.date, lexicon, old: FileState | None) -> FileState:
+    def _read(self, rel: str, path: Path, config: Config, context: Context, old: FileState | None) -> FileState:
         first = self._first_read
         if first is not None and first[0] == rel:
             self._first_read = None
@@ -312,19 +294,19 @@ class LiveSite:
                     return first[2]  # read a moment ago by _first_page, and not changed since
             except OSError:
                 pass
-        promise, findings = check_document(read_document(path, rel, config.repository, config.max_file_size), config,
-                                          today, lexicon)
+        promise, findings = check_document(read_document(path, rel, config.repository, config.max_file_size),
+                                           context)
         broken = promise is None or any(f.is_error for f in findings)
         good = old.good if broken and old is not None else (None if broken else promise)
         return FileState(findings, promise, good)
 
-    def _ledger(self, states: dict[str, FileState], config: Config, today: dt.date) -> tuple[Ledger, list[Finding]]:
+    def _ledger(self, states: dict[str, FileState], config: Config, context: Context) -> tuple[Ledger, list[Finding]]:
         shown = [state.good for state in states.values() if state.good is not None]
         per_file = [f for state in states.values() for f in state.findings] + self.problems
-        cross = check_promises(shown, config) + check_authorship(shown, self.history, config)
+        cross = check_together(shown, context)
         result = settle(shown, per_file + cross, sorted([*states, *(f.path for f in self.problems)]), config,
                         strict=False)
-        return Ledger(shown, config, today, result.findings, result.waived, self.history), result.findings
+        return Ledger(shown, config, context.today, result.findings, result.waived, self.history), result.findings
 
     # --- which pages an edit affects --------------------------------------------------------------
 
@@ -368,6 +350,19 @@ class LiveSite:
                     break
                 parent.rmdir()
         return sorted(changes) + sorted(removed)
+
+
+class Phases:
+    """How long each phase of a rebuild took, in seconds, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = now - self._last
+        self._last = now
 
 
 def _digest(data: bytes) -> str:

@@ -1,4 +1,6 @@
-"""The development server: the output folder over HTTP, live reload by Server-Sent Events.
+"""A development server for any folder of static files: HTTP on a local address, live reload
+by Server-Sent Events. It knows nothing of promises: the serve command gives it the folder,
+the gate that rebuilds hold while they write, and what `/__promisesite/status` reports.
 
 The reload script is added to HTML responses, never to the files, so the folder being
 served stays byte-identical to a clean build. Requests wait while a rebuild writes.
@@ -13,24 +15,16 @@ import mimetypes
 import posixpath
 import queue
 import re
-import shutil
-import signal
 import sys
-import tempfile
 import threading
-import time
-from dataclasses import asdict
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from ..findings import format_text, printable
-from ..site.urls import Urls
-from .live import LiveSite, Report
-from .watcher import Watcher
+from .gate import ReadWriteLock
 
 ENDPOINT = "__promisesite/"
 _HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?")
@@ -69,9 +63,10 @@ class DevServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256  # the default 5 drops connections when a browser (or a test) opens many at once
 
-    def __init__(self, address: tuple[str, int], live: LiveSite, base: str, allowed_hosts: Iterable[str] = ()):
+    def __init__(self, address: tuple[str, int], root: Path, base: str, gate: ReadWriteLock,
+                 status: Callable[[], dict], allowed_hosts: Iterable[str] = ()):
         super().__init__(address, Handler)
-        self.live, self.base, self.hub = live, base, Hub()
+        self.root, self.base, self.gate, self.report, self.hub = root, base, gate, status, Hub()
         self.allowed_hosts = {name.lower().strip("[]") for name in allowed_hosts} | {"localhost"}
         self.closing = False
         self.script = resources.files("promisesite.serve").joinpath("reload.js").read_bytes()
@@ -94,14 +89,11 @@ class DevServer(ThreadingHTTPServer):
         return True
 
     def status(self) -> dict:
-        last = self.live.last
-        return {"generation": self.live.generation, "error": last.error,
-                "errors": [asdict(f) for f in last.errors],
-                "warnings": sum(1 for f in last.findings if not f.is_error), "browsers": len(self.hub)}
+        return {**self.report(), "browsers": len(self.hub)}
 
-    def announce(self, report: Report) -> None:
-        changed = [self.url_of(path) for path in report.written]
-        self.hub.publish("rebuild", {**self.status(), "changed": changed})
+    def announce(self, written: Iterable[str]) -> None:
+        """Tell the open pages which files changed (paths in the folder), so those showing one reload."""
+        self.hub.publish("rebuild", {**self.status(), "changed": [self.url_of(path) for path in written]})
 
     def url_of(self, output_path: str) -> str:
         return self.base + (output_path[:-len("index.html")] if output_path.endswith("index.html") else output_path)
@@ -110,7 +102,8 @@ class DevServer(ThreadingHTTPServer):
         """One request failed (the browser went away, or worse): the server goes on, with no traceback."""
         error = sys.exc_info()[1]
         if not isinstance(error, (ConnectionError, TimeoutError)):
-            say(f"promisesite: a request failed ({type(error).__name__}: {error}); the server goes on")
+            print(f"promisesite: a request failed ({type(error).__name__}: {error}); the server goes on",
+                  file=sys.stderr, flush=True)
 
     def close(self) -> None:
         """After `serve_forever` has returned in this thread. (`shutdown()` is for other threads, and
@@ -155,12 +148,12 @@ class Handler(BaseHTTPRequestHandler):
             if not path.endswith("/"):
                 return self.redirect(path + "/")
             target = target / "index.html"
-        live = self.server.live
-        live.lock.acquire_read()
+        gate = self.server.gate
+        gate.acquire_read()
         try:
             data = target.read_bytes() if target.is_file() else None
         finally:
-            live.lock.release_read()
+            gate.release_read()
         if data is None:
             return self.not_found(head)
         self.reply(200, data, _content_type(target), head)
@@ -173,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
         if any(part == ".." for part in parts) or posixpath.isabs(relative.lstrip("/")):
             return None
         try:
-            root = self.server.live.output.resolve()
+            root = self.server.root.resolve()
             target = root.joinpath(*parts).resolve() if parts else root
             if target != root and root not in target.parents:
                 return None
@@ -182,7 +175,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
 
     def not_found(self, head: bool) -> None:
-        page = self.server.live.output / "404.html"
+        page = self.server.root / "404.html"
         data = page.read_bytes() if page.is_file() else b"<!doctype html><title>Not found</title><p>Not found</p>"
         self.reply(404, data, "text/html; charset=utf-8", head)
 
@@ -244,85 +237,3 @@ def _content_type(path: Path) -> str:
     if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml"):
         kind += "; charset=utf-8"
     return kind
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def describe(report: Report, started: bool = False) -> str:
-    stamp = time.strftime("%H:%M:%S")
-    if report.error:
-        return f"{stamp} not rebuilt: {report.error}\n         the last good site is still served"
-    errors = len(report.errors)
-    problem = f", {errors} error{'s' * (errors != 1)} (last good version shown)" if errors else ""
-    what = "built" if started else f"{printable(report.reason)} changed"
-    return (f"{stamp} {what}: {len(report.written)} file{'s' * (len(report.written) != 1)} written in "
-            f"{report.seconds * 1000:.0f} ms{problem}")
-
-
-def serve(config_file: Path | None, today: str | None, host: str, port: int, poll: bool,
-          output: Path | None, overrides: dict[str, object], quiet: bool = False) -> int:
-    """Build, serve and watch until Ctrl-C; returns the exit code. `quiet` keeps findings, errors and
-    the address, and drops the rest."""
-    from ..config import ConfigError
-
-    note = (lambda text: None) if quiet else say
-    from ..site.lock import OutputLock
-
-    scratch = None if output else Path(tempfile.mkdtemp(prefix="promisesite-serve-"))
-    live = LiveSite(config_file, today, output or scratch / "site", overrides, check_output=output is not None)
-    lock = OutputLock(live.output, "serve", wait=False)
-    try:
-        live.prepare()  # the config, and the output's refusals: before anything is written
-        lock.acquire()
-        report = live.rebuild()
-        if report.error or live.config is None:
-            raise ConfigError(report.error or "the site could not be built")
-        if report.findings:
-            say(format_text(report.findings, len(live.files)).rstrip())
-        note(describe(report, started=True))
-        if live.history.note:
-            note(f"no history on the pages: {live.history.note}")
-        urls = Urls(live.config.base_url)
-        try:
-            server = DevServer((host, port), live, urls.base, allowed_hosts={host})
-        except OSError as error:
-            raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror or error}): choose another "
-                              f"port, e.g. --port {port + 1 if port else 8001}") from None
-
-        def rebuilt(paths: set[Path], rescan: bool) -> None:
-            result = live.rebuild(paths, rescan, early=server.announce)
-            if not (result.written or result.error):
-                return
-            touched = {f.path for f in result.findings} & set(result.reason.split(", "))
-            shown = [f for f in result.findings if f.path in touched] if not result.full else result.findings
-            if shown:
-                say(format_text(shown, len(touched) or len(live.files)).rstrip())
-            note(describe(result))
-            server.announce(result)
-
-        watcher = Watcher(live.watched(), rebuilt, poll=poll, say=say)
-        signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
-        try:  # from here on, Ctrl-C stops cleanly, even the moment the address is printed
-            watcher.start()
-            shown_host = f"[{host}]" if ":" in host else host
-            say(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
-            note(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
-                f"{'by polling' if watcher.polling else ''}(Ctrl-C to stop)")
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            watcher.stop()
-            server.close()
-        note("Stopped.")
-        return 0
-    finally:
-        lock.release()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.etree import ElementTree as ET
 
 from .. import __version__
-from ..findings import xml_text
+from ..text import xml_text
 from ..ledger import Ledger
 from ..model import Promise, Status
 from .urls import Urls, promise_slug

@@ -41,7 +41,6 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed"
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
-ENGINES = ("markdown", "gfm")
 
 # What a body may hold and still be rendered as Markdown. Beyond these, Python-Markdown's link
 # patterns (quadratic in `[`), the parsers' nesting (recursive, or quadratic in depth) and the

@@ -17,11 +17,11 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import body_key
 from ..config import Config
-from ..history import Event
 from ..ledger import Group, Ledger, State
-from ..model import Promise, Status
+from ..model import Event, Promise, Status
 from ..schema import front_matter_schema
-from ..source import read_body
+from ..read.document import read_body
+from ..text import plural
 from . import feeds
 from .markdown import MarkdownRenderer
 from .theme import asset, asset_names, environment, format_date, render
@@ -110,8 +110,7 @@ class Site:
 
     def display(self, handle: str) -> str:
         """A handle's registered name, or the handle."""
-        entry = self.config.people.get(handle) or self.config.teams.get(handle)
-        return entry.name if entry and entry.name else handle
+        return self.config.registry.name_of(handle)
 
     def summary(self, group: Group, overdue_ids: set[str]) -> dict[str, Any]:
         """A line of a group index: counts computed here, not by filters in the template."""
@@ -371,12 +370,12 @@ def due_note(promise: Promise, state: State) -> str:
     if promise.delivered and promise.due:
         early = (promise.due - promise.delivered).days
         if early > 0:
-            return f"delivered {early} day{'s' * (early != 1)} early"
+            return f"delivered {plural(early, 'day')} early"
         if early == 0:
             return "delivered on the due date"
-        return f"delivered {-early} day{'s' * (early != -1)} late"
+        return f"delivered {plural(-early, 'day')} late"
     if state.overdue:
-        return f"{-days} day{'s' * (days != -1)} overdue"
+        return f"{plural(-days, 'day')} overdue"
     if state.is_open:
         return {0: "due today", 1: "due tomorrow"}.get(days, f"due in {days} days" if days > 0 else "")
     return ""

@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ..ledger import segment
 from ..model import MAX_ID, SLUG_PATTERN
+from ..text import segment
 
 _SLUG = re.compile(SLUG_PATTERN)
 

@@ -9,71 +9,34 @@ the same commit always gives the same history, whatever is uncommitted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Iterable
+from pathlib import Path
 
-from .config import Config
+from ..model import Event, FileHistory, History, Promise, Registry
+from .document import parse_bytes
 from .git import NULL_BLOB, Change, Commit, GitError, Repository
-from .model import Promise
-from .rules.fields import build_promise
-from .source import parse_bytes
+from .promise import build_promise
 
 TRACKED = ("title", "status", "due", "promised", "delivered", "accepted")
 
 
-@dataclass(frozen=True)
-class Event:
-    """One commit's mark on one file: created, a status change, a due-date move or a rename."""
-
-    kind: str  # "created", "status", "due", "renamed"
-    date: str  # YYYY-MM-DD, the author date
-    timestamp: int
-    author: str
-    email: str
-    commit: str
-    old: str = ""
-    new: str = ""
-
-    @property
-    def stamp(self) -> str:
-        """The author time in UTC, as Atom and sitemaps write it."""
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True)
-class FileHistory:
-    created: Event
-    changed: Event  # the newest commit that touched the file
-    events: tuple[Event, ...]  # oldest first
-    committed: Mapping[str, str]  # the tracked fields as the newest commit left them
-    setters: Mapping[str, Event]  # field → the commit that gave it its committed value
-
-
-@dataclass(frozen=True)
-class History:
-    files: Mapping[str, FileHistory] = field(default_factory=dict)  # promise path → its history
-    note: str = ""  # why there is no history, and what would give one
-
-    def of(self, path: str) -> FileHistory | None:
-        return self.files.get(path)
-
-
-def read_history(config: Config) -> History:
-    """The history of every promise file of the source folder, or none with the reason why."""
+def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> History:
+    """The history of the promise `files` (paths relative to `root`) of the `source` folder, or none
+    with the reason why. Each old version is read up to `limit` bytes."""
     try:
-        repo = Repository.find(config.source)
+        repo = Repository.find(source)
         if repo.shallow:
             return History(note="this is a shallow clone: fetch the whole history (`git fetch --unshallow`, "
                                 "or `fetch-depth: 0` in CI)")
-        if not config.root.resolve().is_relative_to(repo.top.resolve()):
+        if not root.resolve().is_relative_to(repo.top.resolve()):
             return History(note="the source folder is in another git repository than promisesite.yaml: keep "
                                 "them in one repository")
-        prefix = _prefix(repo, config)
-        commits = repo.log(repo.relative(config.source))
+        prefix = _prefix(repo, root)
+        commits = repo.log(repo.relative(source))
     except GitError as error:
         return History(note=f"{error}: keep the promises in a git repository to record who changed what "
                             "and when")
-    tracked = {prefix + rel: rel for rel in config.sources().files}
+    tracked = {prefix + rel: rel for rel in files}
     touched: dict[str, list[tuple[Commit, Change]]] = {}  # promise path → its changes, newest first
     for commit in commits:
         for change in commit.changes:
@@ -89,25 +52,25 @@ def read_history(config: Config) -> History:
         # One version at a time, and only its first max_file_size bytes: memory stays bounded by one file.
         fields = {blob: _fields(data) for blob, data in repo.blobs(
             (blob for changes in touched.values() for _, change in changes
-             for blob in (change.old_blob, change.new_blob) if blob != NULL_BLOB), limit=config.max_file_size)}
+             for blob in (change.old_blob, change.new_blob) if blob != NULL_BLOB), limit=limit)}
     except GitError as error:
         return History(note=f"git could not read old versions ({error})")
     return History({rel: _file_history(changes[::-1], fields) for rel, changes in touched.items()})
 
 
-def head(config: Config) -> str:
+def head(source: Path) -> str:
     """The commit the history is read from ("" outside git): builds at another commit differ."""
     try:
-        repo = Repository.find(config.source)
+        repo = Repository.find(source)
         return repo.git("rev-parse", "--verify", "--quiet", "HEAD").decode().strip() + (
             " shallow" if repo.shallow else "")
     except GitError:
         return ""
 
 
-def _prefix(repo: Repository, config: Config) -> str:
-    root = repo.relative(config.root)
-    return "" if root == "." else root + "/"
+def _prefix(repo: Repository, root: Path) -> str:
+    relative = repo.relative(root)
+    return "" if relative == "." else relative + "/"
 
 
 def _file_history(changes: list[tuple[Commit, Change]], fields: dict[str, dict[str, str]]) -> FileHistory:
@@ -146,17 +109,18 @@ def _fields(blob: bytes) -> dict[str, str]:
     return {name: value.strip() for name in TRACKED if isinstance(value := front.get(name), str)}
 
 
-def read_base(config: Config, revision: str, today: dt.date) -> dict[str, Promise]:
+def read_base(source: Path, root: Path, revision: str, registry: Registry, today: dt.date,
+              limit: int) -> dict[str, Promise]:
     """Each promise file that changed since `revision`, as it was there, by its current path (renames
     followed); GitError when git cannot say."""
-    repo = Repository.find(config.source)
-    if not config.root.resolve().is_relative_to(repo.top.resolve()):
+    repo = Repository.find(source)
+    if not root.resolve().is_relative_to(repo.top.resolve()):
         raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
-    prefix = _prefix(repo, config)
-    changes = [c for c in repo.changes_since(commit, repo.relative(config.source))
+    prefix = _prefix(repo, root)
+    changes = [c for c in repo.changes_since(commit, repo.relative(source))
                if c.status in "MRT" and c.path.startswith(prefix)]
-    contents = dict(repo.blobs((c.old_blob for c in changes), limit=config.max_file_size))
+    contents = dict(repo.blobs((c.old_blob for c in changes), limit=limit))
     promises = {}
     for change in changes:
         data = contents.get(change.old_blob)
@@ -165,5 +129,5 @@ def read_base(config: Config, revision: str, today: dt.date) -> dict[str, Promis
             continue
         document = parse_bytes(data, rel)
         if document.readable:
-            promises[rel], _ = build_promise(document, config, today)
+            promises[rel], _ = build_promise(document, registry, today)
     return promises

@@ -1,4 +1,4 @@
-"""The commands that write files for the user: `init` (a new repository) and `new` (a promise)."""
+"""`promisesite new`: a promise file written from options or answers, each checked by the rules."""
 
 from __future__ import annotations
 
@@ -7,44 +7,10 @@ from pathlib import Path
 
 import click
 
-from .cli import TERMINAL, Failure, config_option, friendly, terminal_options, today_option
-from .clock import resolve_today
-from .config import load_config
-
-
-@click.command()
-@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@today_option
-@terminal_options
-@friendly
-def init(directory: Path, force: bool, today: str | None) -> None:
-    """Scaffold a promises repository that checks and builds at once.
-
-    Writes promisesite.yaml (every key explained), two example promises, templates/README.md,
-    .gitignore, a pre-commit config and a GitHub Actions workflow. Existing files are never
-    overwritten without --force.
-
-    \b
-    Examples:
-      promisesite init demo && cd demo && promisesite check && promisesite build
-      promisesite init                 # in the current folder
-    """
-    from .scaffold import ScaffoldRefused
-    from .scaffold import init as scaffold
-
-    try:
-        written = scaffold(directory, resolve_today(today), force=force)
-    except ScaffoldRefused as error:
-        raise Failure(str(error)) from None
-    except OSError as error:
-        raise Failure(f"cannot write into {directory} ({error.strerror or error}): choose a folder you may "
-                      "write to") from None
-    for name in written:
-        TERMINAL.detail(f"  wrote {directory / name}")
-    step = "" if directory == Path(".") else f"cd {directory} && "
-    TERMINAL.say(f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve",
-                 fg="green")
+from ..authoring import STATUSES, Draft
+from ..clock import resolve_today
+from ..config import load_config
+from .options import TERMINAL, Failure, config_option, friendly, terminal_options, today_option
 
 
 @click.command()
@@ -55,7 +21,7 @@ def init(directory: Path, force: bool, today: str | None) -> None:
 @click.option("--team", metavar="HANDLE", help="The team it belongs to (default: the promiser's, from the registry).")
 @click.option("--done-when", "done_when", multiple=True, metavar="TEXT",
               help="A condition of satisfaction; repeat for several.")
-@click.option("--status", type=click.Choice(["promised", "requested", "offered"]), default="promised",
+@click.option("--status", type=click.Choice(STATUSES), default="promised",
               show_default=True, help="Where the conversation stands.")
 @today_option
 @config_option
@@ -75,8 +41,6 @@ def new(title: str | None, promiser: str | None, customer: str | None, due: str 
       promisesite new "Refund API p95 under 200 ms" --promiser ana.lima --customer payments \\
           --due 2026-12-15 --done-when "p95 of POST /refunds is below 200 ms for 7 days"
     """
-    from .authoring import Draft
-
     config = load_config(config_file)
     draft = Draft(config, resolve_today(today), status)
     interactive = sys.stdin.isatty()

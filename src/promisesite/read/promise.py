@@ -1,92 +1,37 @@
-"""P0xx: the file and its fields. Also builds the `Promise` from a read `Document`."""
+"""A read `Document` → a `Promise`: every field read by its kind, with the reading findings (P004
+unknown field, P005 bad type, P006 missing field, P007 bad status, P008 bad id, P102 vague date).
+What could not be read is left out of the promise and named in `Promise.invalid`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..findings import Finding
 from ..model import (CONFIDENCES, FIELDS, HANDLE_PATTERN, MAX_HANDLE, MAX_ID, RENEGOTIATION_FIELDS, SLUG_PATTERN,
-                     WAIVER_FIELDS, FieldSpec, Kind, Promise, Renegotiation, Status, Waiver)
-from . import Rule
-
-if TYPE_CHECKING:
-    from ..config import Config
-    from ..source import Document
-
-ERROR, WARNING = "error", "warning"
-
-UNREADABLE = Rule(
-    "P001", "unreadable", ERROR, "The file is not UTF-8 text or cannot be read.",
-    why="A promise nobody can read is a promise nobody can keep. Binary files, other encodings and "
-        "unreadable files would silently drop out of the site and the accounting, so they fail the check.",
-    bad="(a file saved as Latin-1: `Caf\\xe9 menu`)", good="(the same file saved as UTF-8: `Café menu`)")
-NO_FRONT_MATTER = Rule(
-    "P002", "no-front-matter", ERROR, "The file does not start with a `---` YAML block closed by `---`.",
-    why="Every `*.md` file in the promises folder is a promise. Without front matter there is no promiser, "
-        "customer or due date, only prose: nothing can be checked or accounted for.",
-    bad="# Ship the thing\n\nWe will ship it.",
-    good="---\ntitle: Ship the invoice export to finance\npromiser: bo.chen\ncustomer: finance\n"
-         "status: requested\nrequested: 2026-11-02\ndue: 2026-12-01\n---\n\nWe will ship it.")
-BAD_YAML = Rule(
-    "P003", "bad-yaml", ERROR, "The front matter is not valid YAML, or not a mapping of fields.",
-    why="The front matter is data that CI, the site and the accounting all read. If it does not parse, "
-        "every other rule is blind. Only plain YAML is accepted: tags such as `!!python/object` are refused "
-        "so that nothing in a file is ever executed.",
-    bad="title: [unclosed\npromiser: ana.lima", good='title: "[unclosed"\npromiser: ana.lima')
-UNKNOWN_FIELD = Rule(
-    "P004", "unknown-field", ERROR, "A key that is not a field of the promise file format.",
-    why="A misspelt key is a field that silently does nothing: `custmer: payments` leaves the promise "
-        "without a customer while the author believes it has one.",
-    bad="custmer: payments", good="customer: payments")
-BAD_TYPE = Rule(
-    "P005", "bad-type", ERROR, "A field has the wrong type or form (handle, list, confidence, …).",
-    why="Handles link people to their pages and accounting, lists become checklists: a condition written as "
-        "one long string, or a name where a handle belongs, breaks the links and the counts.",
-    bad="promiser: Ana Lima\ndone_when: the dashboard is live",
-    good="promiser: ana.lima\ndone_when:\n  - the dashboard is live at /status for all customers")
-MISSING_FIELD = Rule(
-    "P006", "missing-field", ERROR,
-    "`title`, `promiser`, `customer` or `status` is absent or empty (or `closed_reason` when one is due).",
-    why="A promise is a personal commitment from a promiser to a customer. Without both names, a title and "
-        "a status there is no promise to account for; a revoked or cancelled promise owes its reason.",
-    bad="title: Checkout latency\nstatus: promised", good="title: Checkout latency\npromiser: ana.lima\n"
-                                                           "customer: payments\nstatus: promised")
-BAD_STATUS = Rule(
-    "P007", "bad-status", ERROR, "`status` is not one of the lifecycle statuses.",
-    why="The status drives the accounting: what is open, kept, broken. A status outside the conversation "
-        "for action (requested, offered, countered, promised, delivered, accepted, declined, withdrawn, "
-        "revoked, cancelled) cannot be counted.",
-    bad="status: in-flight", good="status: promised")
-BAD_ID = Rule(
-    "P008", "bad-id", ERROR, "`id` is not a slug, or differs from the file name.",
-    why="The id is the promise's address: its page URL and the name other promises use in `serves`. "
-        "It is the file name, so the two can never disagree.",
-    bad="# file checkout.md\nid: Checkout Latency", good="# file checkout.md\nid: checkout")
-DUPLICATE_ID = Rule(
-    "P009", "duplicate-id", ERROR, "Two files have the same id.",
-    why="Two promises at one address means one page hides the other and `serves` links become ambiguous. "
-        "Files in different folders still share one id space.",
-    bad="# promises/a/checkout.md and promises/b/checkout.md", good="# promises/a/checkout-latency.md and "
-                                                                     "promises/b/checkout-errors.md")
+                     WAIVER_FIELDS, FieldSpec, Kind, Promise, Registry, Renegotiation, Status, Waiver)
+from ..rules import lookup, suggest
+from ..rules.reading import BAD_ID, BAD_STATUS, BAD_TYPE, MISSING_FIELD, UNKNOWN_FIELD, VAGUE_DATE
+from ..rules.rule import Rule
+from ..text import did_you_mean, slug
+from .dates import date_problem
+from .document import Document
 
 _HANDLE = re.compile(HANDLE_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _REQUIRED = ("title", "promiser", "customer", "status")
 
 
-def build_promise(doc: Document, config: Config, today: dt.date) -> tuple[Promise, list[Finding]]:
+def build_promise(doc: Document, registry: Registry, today: dt.date) -> tuple[Promise, list[Finding]]:
     """Check every field's form and return the promise with whatever could be read."""
-    return _Builder(doc, config, today).build()
+    return _Builder(doc, registry, today).build()
 
 
 class _Builder:
-    def __init__(self, doc: Document, config: Config, today: dt.date):
-        self.doc, self.config, self.today = doc, config, today
+    def __init__(self, doc: Document, registry: Registry, today: dt.date):
+        self.doc, self.registry, self.today = doc, registry, today
         self.front: dict[str, Any] = doc.front or {}
         self.findings: list[Finding] = []
 
@@ -120,7 +65,7 @@ class _Builder:
                         f"a {status.value} promise needs `closed_reason`: one line on why, for the customer "
                         "and the accounting, e.g. `closed_reason: the payments team moved to a new provider`")
         if "team" not in values and values.get("promiser"):
-            values["team"] = self.config.team_of(values["promiser"])
+            values["team"] = self.registry.team_of(values["promiser"])
         promise = Promise(path=self.doc.path, body=self.doc.body, body_line=self.doc.body_line,
                           invalid=frozenset(invalid), positions=self.doc.positions, **values)
         return promise, self.findings
@@ -129,8 +74,7 @@ class _Builder:
         known = [spec.name for spec in specs]
         for key in mapping:
             if key not in known:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean `{close[0]}`?" if close else "the fields are " + ", ".join(known)
+                hint = did_you_mean(key, known) or "the fields are " + ", ".join(known)
                 where = f" in {prefix.split('.')[0]}" if prefix else ""
                 self.report(UNKNOWN_FIELD, prefix + key, f"unknown field `{key}`{where}: {hint}")
 
@@ -174,7 +118,7 @@ class _Builder:
             return None
         if kind is Kind.SLUG and spec.name != "id" and not _SLUG.fullmatch(text):
             self.report(BAD_TYPE, path, f"`{path}: {text}` is not a promise id: write the file name of the "
-                                        f"promise it serves, without `.md`, e.g. `{path}: {_slugify(text)}`")
+                                        f"promise it serves, without `.md`, e.g. `{path}: {slug(text)}`")
             return None
         if kind is Kind.CONFIDENCE and text not in CONFIDENCES:
             self.report(BAD_TYPE, path, f"`confidence: {text}` is not a confidence: write high, medium or low")
@@ -188,8 +132,6 @@ class _Builder:
                 Kind.SLUG: "a promise id", Kind.CONFIDENCE: "high, medium or low"}.get(kind, kind.value)
 
     def date(self, raw: Any, path: str) -> dt.date | None:
-        from .dates import VAGUE_DATE, date_problem
-
         if not isinstance(raw, str):
             self.report(VAGUE_DATE, path, f"`{path}` must be one date written YYYY-MM-DD, e.g. "
                                           f"`{path.rsplit('.', 1)[-1]}: {self.today.year}-12-31`")
@@ -205,8 +147,8 @@ class _Builder:
             return Status(text)
         except ValueError:
             names = [s.value for s in Status]
-            close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
-            hint = f"did you mean `status: {close[0]}`? " if close else ""
+            hint = did_you_mean(text, names, cutoff=0.5, quote="`status: {}`")
+            hint = hint + " " if hint else ""
             shown = raw if isinstance(raw, str) else "a list or mapping"
             self.report(BAD_STATUS, path, f"`status: {shown}` is not a status: {hint}write one of "
                                           + ", ".join(names))
@@ -275,8 +217,6 @@ class _Builder:
         return tuple(result)
 
     def waivers(self, raw: Any, path: str) -> tuple[Waiver, ...]:
-        from . import lookup, suggest
-
         example = "  - rule: P206\n    reason: quoting the runbook's own title"
         result = []
         for item_path, entry in self.mappings(raw, path, example):
@@ -300,16 +240,16 @@ class _Builder:
     def check_id(self, given: str | None, stem: str) -> str:
         if len(stem) > MAX_ID:
             self.report(BAD_ID, "id", f"the file name is {len(stem)} characters long; an id has at most {MAX_ID}, "
-                                      f"as it is the page's address: rename the file to `{_slugify(stem)[:60]}.md`")
+                                      f"as it is the page's address: rename the file to `{slug(stem, limit=60)}.md`")
             return stem
         if given is None:
             if not _SLUG.fullmatch(stem):
                 self.report(BAD_ID, "id", f"the file name `{stem}.md` is not a valid id (lowercase letters, "
-                                          f"digits and `-`): rename the file to `{_slugify(stem)}.md`")
+                                          f"digits and `-`): rename the file to `{slug(stem)}.md`")
             return stem
         if not _SLUG.fullmatch(given):
             self.report(BAD_ID, "id", f"`id: {given}` is not a slug (lowercase letters, digits and `-`): "
-                                      f"write `id: {stem if _SLUG.fullmatch(stem) else _slugify(given)}`, "
+                                      f"write `id: {stem if _SLUG.fullmatch(stem) else slug(given)}`, "
                                       "or leave `id` out; it defaults to the file name")
         elif given != stem:
             self.report(BAD_ID, "id", f"`id: {given}` differs from the file name `{stem}.md`: rename the file "
@@ -317,24 +257,5 @@ class _Builder:
         return stem
 
 
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "promise"
-
-
 def _suggest_handle(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", ".", text.strip()).strip("._-").lower() or "ana.lima"
-
-
-def duplicate_ids(promises: Sequence[Promise]) -> Iterator[Finding]:
-    """P009, reported on every file that shares the id."""
-    by_id: dict[str, list[Promise]] = defaultdict(list)
-    for promise in promises:
-        by_id[promise.id].append(promise)
-    for same in by_id.values():
-        if len(same) > 1:
-            for promise in same:
-                paths = [p.path for p in same if p is not promise]
-                others = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more files" if len(paths) > 5 else "")
-                yield DUPLICATE_ID.at(promise.path, promise.at("id"),
-                                      f"the id `{promise.id}` is also used by {others}: ids are file names "
-                                      "and must be unique across folders; rename one file")

@@ -1,123 +1,26 @@
-"""`promisesite.yaml` → a frozen `Config` (SPEC §2). Every error names the file and line."""
+"""Reading promisesite.yaml: every key checked, every error naming the file and line and what to write."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from .errors import UserError
-from .model import HANDLE_PATTERN, MAX_HANDLE
-from .source import Sources, Unreadable, YamlRefused, load_yaml, read_bounded, walk
+from ..model import HANDLE_PATTERN, MAX_HANDLE, Person, Team
+from ..rules import lookup, suggest
+from ..rules.words import CATEGORIES
+from ..read.files import Unreadable, read_bounded
+from ..read.front import YamlRefused, load_yaml
+from ..text import did_you_mean
+from .errors import ConfigError
+from .paths import joined
+from .settings import CONFIG_NAME, KEYS, LEVELS, MARKDOWN_ENGINES, URL_CHARACTERS, Config, normal_base_url
 
-CONFIG_NAME = "promisesite.yaml"
-KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
-        "vague_words", "markdown_engine", "max_file_size")
-LEVELS = ("error", "warning", "off")
 MAX_CONFIG_VALUES = 5_000_000  # a registry of 100,000 people fits; aliases are bounded apart from this
 _HANDLE = re.compile(HANDLE_PATTERN)
-_URL_CHARACTERS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]*")  # RFC 3986, without quotes or spaces
-
-
-class ConfigError(UserError):
-    """A configuration problem: exit code 2, with a message that says what to write instead."""
-
-
-@dataclass(frozen=True)
-class Person:
-    handle: str
-    name: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class Team:
-    handle: str
-    name: str = ""
-    members: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Config:
-    root: Path  # the folder of promisesite.yaml, or the working folder without one
-    file: Path | None = None
-    title: str = "Promises"
-    base_url: str = "/"
-    source: Path = Path("promises")
-    output: Path = Path("site")
-    templates: Path = Path("templates")
-    repo_url: str = ""
-    people: Mapping[str, Person] = field(default_factory=dict)
-    teams: Mapping[str, Team] = field(default_factory=dict)
-    rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
-    vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    markdown_engine: str = "markdown"  # or "gfm" (cmark-gfm, the extra promisesite[gfm])
-    max_file_size: int = 1_000_000  # bytes; a bigger promise file is a finding (P001), not read
-
-    @property
-    def has_emails(self) -> bool:
-        """Whether commit authors can be matched to people (P304, P305)."""
-        return any(person.email for person in self.people.values())
-
-    @cached_property
-    def handles(self) -> Mapping[str, object]:
-        """People and teams together: who may be a customer or agree to a renegotiation."""
-        return {**self.people, **self.teams}
-
-    @property
-    def has_registry(self) -> bool:
-        return bool(self.people or self.teams)
-
-    @cached_property
-    def _first_team(self) -> Mapping[str, str]:
-        first: dict[str, str] = {}
-        for team in self.teams.values():
-            for member in team.members:
-                first.setdefault(member, team.handle)
-        return first
-
-    def team_of(self, person: str) -> str:
-        """The first team (in config order) that lists the person, or ""."""
-        return self._first_team.get(person, "")
-
-    def relative(self, path: Path) -> str:
-        """A path as findings show it: relative to the repository, with forward slashes. The last part
-        is not resolved, so a link is named as itself, not as what it points to."""
-        for candidate in (Path(os.path.abspath(path)), _resolve_parent(path)):
-            if candidate is not None and candidate.is_relative_to(self.root):
-                return candidate.relative_to(self.root).as_posix()
-        return path.as_posix()
-
-    def sources(self) -> Sources:
-        """Every promise file of the source folder by its repository-relative path, in path order, and
-        whatever in it cannot be read."""
-        if not self.source.is_dir():
-            return Sources()
-        prefix = self.relative(self.source).rstrip("/") + "/"
-        return walk(self.source, "" if prefix in ("./", "/") else prefix)
-
-    def check_paths(self, named: tuple[str, ...] = ()) -> None:
-        """The source, templates and output folders stay inside the repository: a path written inside it
-        must not lead out of it through a link. Those from the config file (not `named` on the command
-        line) must lie inside it as written, too."""
-        boundary = self.repository
-        for key in ("source", "templates", "output"):
-            check_inside(getattr(self, key), boundary, f"the {key} folder", must_be_inside=key not in named)
-
-    @cached_property
-    def repository(self) -> Path:
-        """The repository the paths must stay in: the git work tree that holds the config's folder;
-        outside git, the working folder when it holds the config's folder, else that folder."""
-        for folder in (self.root, *self.root.parents):
-            if os.path.lexists(folder / ".git"):
-                return folder
-        cwd = Path.cwd().resolve()
-        return cwd if self.root.is_relative_to(cwd) else self.root
 
 
 def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
@@ -152,45 +55,10 @@ def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
 
 
 def _resolved(config: Config) -> Config:
-    from dataclasses import replace
-
-    resolved = replace(config, source=_joined(config.root, config.source), output=_joined(config.root, config.output),
-                       templates=_joined(config.root, config.templates))
+    resolved = replace(config, source=joined(config.root, config.source), output=joined(config.root, config.output),
+                       templates=joined(config.root, config.templates))
     resolved.check_paths()
     return resolved
-
-
-def _joined(root: Path, path: Path) -> Path:
-    """`root / path`, with `.` and `..` worked out as written (links are judged by `check_inside`)."""
-    return Path(os.path.normpath(root / path))
-
-
-def _resolve_parent(path: Path) -> Path | None:
-    try:
-        return Path(os.path.abspath(path)).parent.resolve() / path.name
-    except (OSError, RuntimeError):
-        return None
-
-
-def check_inside(path: Path, root: Path, label: str, must_be_inside: bool = True) -> None:
-    """Refuse a path that lies inside `root` as written but leads out of it through a link (or a loop);
-    with `must_be_inside`, also one that lies outside as written."""
-    written = Path(os.path.abspath(path))
-    if not written.is_relative_to(root):
-        if must_be_inside:
-            raise ConfigError(f"{label} {path} is outside the repository ({root}): promisesite reads and writes "
-                              f"only inside it; choose a folder inside it, e.g. `{label.split()[1]}: "
-                              f"{_EXAMPLES.get(label.split()[1], 'site')}`")
-        return
-    try:
-        resolved = written.resolve(strict=False)
-    except (OSError, RuntimeError):
-        raise ConfigError(f"{label} {written.relative_to(root)} is a symbolic link that loops: remove the link, "
-                          "and keep a real folder there") from None
-    if not resolved.is_relative_to(root.resolve()):
-        raise ConfigError(f"{label} {written.relative_to(root).as_posix()} is a symbolic link to {resolved}, "
-                          "outside the repository: promisesite does not follow links out of it; move the files "
-                          "into the repository and remove the link")
 
 
 class _Reader:
@@ -208,18 +76,17 @@ class _Reader:
             raise self.fail("", "the config must be `key: value` lines, e.g. `title: Platform promises`")
         for key in data:
             if key not in KEYS:
-                close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
-                hint = f"did you mean `{close[0]}`?" if close else "the keys are " + ", ".join(KEYS)
+                hint = did_you_mean(key, KEYS) or "the keys are " + ", ".join(KEYS)
                 raise self.fail(key, f"unknown key `{key}`: {hint}")
         values: dict[str, Any] = {}
         for key in ("title", "base_url", "source", "output", "templates", "repo_url", "markdown_engine"):
             if data.get(key) is not None:
                 values[key] = self.text(data[key], key)
-        if values.get("markdown_engine", "markdown") not in ("markdown", "gfm"):
+        if values.get("markdown_engine", "markdown") not in MARKDOWN_ENGINES:
             raise self.fail("markdown_engine", f"`markdown_engine: {values['markdown_engine']}` is not an engine: "
                                                "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)")
         if "base_url" in values:
-            if not _URL_CHARACTERS.fullmatch(values["base_url"]):
+            if not URL_CHARACTERS.fullmatch(values["base_url"]):
                 raise self.fail("base_url", f"`base_url: {values['base_url']}` holds characters a URL cannot: write "
                                             "a path or full URL, e.g. `base_url: /team-promises/`")
             values["base_url"] = normal_base_url(values["base_url"])
@@ -297,8 +164,7 @@ class _Reader:
                 raise self.fail(f"{key}.members", f"`members` must be a list of handles, e.g.\n{example}")
             for index, member in enumerate(members):
                 if people and member not in people:
-                    close = difflib.get_close_matches(member, list(people), n=1, cutoff=0.6)
-                    hint = f"did you mean `{close[0]}`?" if close else "add them under `people:` first"
+                    hint = did_you_mean(member, people) or "add them under `people:` first"
                     raise self.fail(f"{key}.members.{index}", f"team {handle} lists `{member}`, who is not "
                                                               f"under `people`: {hint}")
             name = self.text(entry["name"], f"{key}.name") if entry.get("name") is not None else ""
@@ -306,8 +172,6 @@ class _Reader:
         return teams
 
     def rules(self, value: Any) -> dict[str, str]:
-        from .rules import lookup, suggest
-
         levels = {}
         for name, level in self.mapping(value, "rules", "rules:\n  P206: off\n  overdue: error").items():
             rule = lookup(name)
@@ -319,13 +183,10 @@ class _Reader:
         return levels
 
     def vague_words(self, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        from .rules.words import CATEGORIES
-
         result = []
         for category, words in self.mapping(value, "vague_words", "vague_words:\n  hedge: [god willing]").items():
             if category not in CATEGORIES:
-                close = difflib.get_close_matches(category, CATEGORIES, n=1, cutoff=0.6)
-                hint = f"did you mean `{close[0]}`?" if close else "the categories are " + ", ".join(CATEGORIES)
+                hint = did_you_mean(category, CATEGORIES) or "the categories are " + ", ".join(CATEGORIES)
                 raise self.fail(f"vague_words.{category}", f"unknown category `{category}`: {hint}")
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                 raise self.fail(f"vague_words.{category}", f"`{category}` must be a list of words or phrases, "
@@ -337,13 +198,3 @@ class _Reader:
 _EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "source": "promises",
              "output": "site", "templates": "templates", "repo_url": "https://github.com/acme/promises",
              "people": "Ana Lima", "teams": "Platform", "markdown_engine": "gfm", "max_file_size": "2 MB"}
-
-
-def normal_base_url(value: str) -> str:
-    """`team-promises` → `/team-promises/`; full URLs keep their scheme and host."""
-    if not _URL_CHARACTERS.fullmatch(value):
-        raise ConfigError(f"the base URL {value!r} holds characters a URL cannot: write a path or full URL, "
-                          "e.g. --base-url /team-promises/")
-    if "://" in value:
-        return value.rstrip("/") + "/"
-    return "/" + value.strip("/") + "/" if value.strip("/") else "/"

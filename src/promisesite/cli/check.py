@@ -1,0 +1,77 @@
+"""`promisesite check`: findings for CI, in the format it reads."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..check import history_of, run_check
+from ..clock import resolve_today
+from ..config import load_config
+from ..findings import summary
+from ..formats import FORMATS, format_junit
+from ..rules import RULES
+from ..site.writer import write_file
+from .options import TERMINAL, Failure, config_option, friendly, terminal_options, today_option
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True,
+              help="How to print the findings.")
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the findings to this file instead of standard output.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too; overdue promises become errors.")
+@click.option("--base", metavar="REV", help="Also compare each changed file with its version at this git revision "
+                                            "(e.g. origin/main): silent due-date moves, status moving back, "
+                                            "changed conditions.")
+@today_option
+@config_option
+@terminal_options
+@friendly
+def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None, strict: bool, base: str | None,
+          today: str | None, config_file: Path | None) -> None:
+    """Check promise files: exit 1 on an error-level finding.
+
+    PATHS are promise files or folders (default: the configured source folder). Rules
+    that look across files (duplicate ids, the serves tree) always run over the whole
+    source folder, so naming single files works as a pre-commit hook.
+
+    \b
+    Examples:
+      promisesite check
+      promisesite check promises/checkout-latency.md
+      promisesite check --format sarif --output-file promisesite.sarif
+      promisesite check --strict --today 2026-11-21
+      promisesite check --base origin/main    in a pull request
+    """
+    config = load_config(config_file)
+    history = None
+    if config.registry.has_emails:  # only then can P304 and P305 match commit authors to people
+        history = history_of(config)
+        if history.note:
+            TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")
+    result = run_check(config, resolve_today(today), list(paths), strict=strict, keep_bodies=False, base=base,
+                       history=history)
+    TERMINAL.detail(f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
+                    + (f" against {base}" if base else ""))
+    if output_format == "text" and not output_file:
+        TERMINAL.report(result.findings, len(result.files))
+        sys.exit(result.exit_code(strict))
+    if output_format == "junit":
+        text = format_junit(result.findings, len(result.files), RULES, paths=result.files)
+    else:
+        text = FORMATS[output_format](result.findings, len(result.files), RULES)
+    if output_file:
+        try:
+            write_file(output_file, text.encode("utf-8"))
+        except OSError as error:
+            raise Failure(f"cannot write {output_file} ({error.strerror or error}): choose a folder you may "
+                          "write to") from None
+        if output_format != "text":
+            TERMINAL.say(summary(result.findings, len(result.files)))
+    else:
+        click.echo(text, nl=False)
+    sys.exit(result.exit_code(strict))

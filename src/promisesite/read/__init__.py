@@ -1,0 +1,1 @@
+"""Reading: bytes on disk and in git → documents → promises, each problem a finding."""

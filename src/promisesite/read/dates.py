@@ -1,0 +1,62 @@
+"""Dates as a promise file writes them: `YYYY-MM-DD`, or a message that says exactly what to write."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_QUARTER = re.compile(r"(?:(\d{4})[ -]?)?Q([1-4])(?:[ -]?(\d{4}))?", re.IGNORECASE)
+_OTHER_SEPARATORS = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d")
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # dates outside are typos, and would overflow date arithmetic
+
+
+def parse_date(text: str) -> dt.date | None:
+    if len(text) == 10 and _ISO.fullmatch(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+    return None
+
+
+def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None, str]:
+    """Parse a date field's text; on failure, a message that says exactly what to write."""
+    parsed = parse_date(text)
+    if parsed:
+        return parsed, ""
+    shown = f"`{field}: {text}`"
+    iso = _ISO.fullmatch(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return None, (f"{shown} is not a year anyone plans in: write a date between {FIRST_YEAR} and "
+                          f"{LAST_YEAR}, e.g. `{field}: {today.year}-12-31`")
+        if 1 <= month <= 12 and 1 <= day <= 31 and year >= 1:
+            last = calendar.monthrange(year, month)[1]
+            if day > last:
+                return None, (f"{shown} is not a real calendar date ({calendar.month_name[month]} {year} has "
+                              f"{last} days): write e.g. `{field}: {year:04d}-{month:02d}-{last:02d}`")
+            return None, f"{shown} needs two-digit month and day: write `{field}: {year:04d}-{month:02d}-{day:02d}`"
+        return None, f"{shown} is not a real calendar date: write YYYY-MM-DD, e.g. `{field}: {today.year}-12-31`"
+    quarter = _QUARTER.fullmatch(text)
+    if quarter:
+        year = int(quarter.group(1) or quarter.group(3) or today.year)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            year = today.year
+        q = int(quarter.group(2))
+        end = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
+        return None, (f"{shown} is not a date: write the last day you commit to, e.g. `{field}: {end}`")
+    other = _OTHER_SEPARATORS.fullmatch(text)
+    if other:
+        year, month, day = (int(g) for g in other.groups())
+        return None, f"{shown} uses the wrong separators: write `{field}: {year:04d}-{month:02d}-{day:02d}`"
+    with_time = _DATETIME.match(text)
+    if with_time:
+        return None, f"{shown} has a time of day: write only the day, `{field}: {with_time.group(1)}`"
+    return None, (f"{shown} is not a date: write the calendar day you commit to as YYYY-MM-DD, "
+                  f"e.g. `{field}: {today.year}-12-31`")
