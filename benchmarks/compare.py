@@ -30,14 +30,14 @@ from generate import generate  # noqa: E402
 PEERS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "promisesite-bench" / "peers"
 HUGO_LAYOUTS = {
     "_default/baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · '
-                            '{{ .Site.Title }}</title></head><body><nav><a href="/">Home</a> <a href="/teams/">Teams'
-                            '</a> <a href="/customers/">Customers</a> <a href="/promisers/">People</a></nav>'
-                            '<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    '{{ .Site.Title }}</title></head><body><nav><a href="/">Home</a> <a href="/teams/">Teams'
+    '</a> <a href="/customers/">Customers</a> <a href="/promisers/">People</a></nav>'
+    '<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
     "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.promiser }} → '
-                            '{{ .Params.customer }} · {{ .Params.status }} · due {{ .Params.due }}</p><ul>'
-                            '{{ range .Params.done_when }}<li>{{ . }}</li>{{ end }}</ul>{{ .Content }}{{ end }}\n',
+    "{{ .Params.customer }} · {{ .Params.status }} · due {{ .Params.due }}</p><ul>"
+    "{{ range .Params.done_when }}<li>{{ . }}</li>{{ end }}</ul>{{ .Content }}{{ end }}\n",
     "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="'
-                          '{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.status }}</li>{{ end }}</ul>{{ end }}\n',
+    '{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.status }}</li>{{ end }}</ul>{{ end }}\n',
 }
 
 
@@ -103,9 +103,11 @@ def prepare(work: Path, count: int) -> Path:
     hugo_site = work / f"hugo-{count}"
     shutil.rmtree(hugo_site, ignore_errors=True)
     shutil.copytree(corpus / "promises", hugo_site / "content" / "promises")
-    (hugo_site / "hugo.toml").write_text('baseURL = "http://example.org/"\ntitle = "Generated promises"\n'
-                                         '[taxonomies]\n  team = "teams"\n  customer = "customers"\n'
-                                         '  promiser = "promisers"\n')
+    (hugo_site / "hugo.toml").write_text(
+        'baseURL = "http://example.org/"\ntitle = "Generated promises"\n'
+        '[taxonomies]\n  team = "teams"\n  customer = "customers"\n'
+        '  promiser = "promisers"\n'
+    )
     for name, text in HUGO_LAYOUTS.items():
         (hugo_site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         (hugo_site / "layouts" / name).write_text(text)
@@ -132,8 +134,10 @@ def measure(label: str, command: list[str], cwd: Path, runs: int, before=None) -
         before()
     peak = run(command, cwd, sample=True)[1]
     median = statistics.median(times)
-    print(f"  {label:<36} {median:8.2f} s   peak {peak:6.0f} MB   runs: " + " ".join(f"{t:.2f}" for t in times),
-          flush=True)
+    print(
+        f"  {label:<36} {median:8.2f} s   peak {peak:6.0f} MB   runs: " + " ".join(f"{t:.2f}" for t in times),
+        flush=True,
+    )
     return median, peak
 
 
@@ -146,8 +150,11 @@ def main() -> None:
     hugo, mkdocs = peers()
     promisesite = [sys.executable, "-m", "promisesite"]
     today = ["--today", "2026-11-21"]
-    print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}; output in "
-          f"{args.work}", flush=True)
+    print(
+        f"machine: {os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}; output in "
+        f"{args.work}",
+        flush=True,
+    )
     results: dict[int, dict[str, tuple[float, float]]] = {}
     for count in args.counts:
         corpus = prepare(args.work, count)
@@ -158,31 +165,59 @@ def main() -> None:
             return lambda: [shutil.rmtree(f, ignore_errors=True) for f in folders]
 
         row = results[count] = {}
-        row["hugo"] = measure("Hugo", [str(hugo), "--quiet", "--destination", str(out / "hugo")],
-                              args.work / f"hugo-{count}", args.runs, clean(out / "hugo"))
-        row["mkdocs"] = measure("MkDocs", [str(mkdocs), "build", "--quiet", "--site-dir", str(out / "mkdocs")],
-                                args.work / f"mkdocs-{count}", args.runs, clean(out / "mkdocs"))
+        row["hugo"] = measure(
+            "Hugo",
+            [str(hugo), "--quiet", "--destination", str(out / "hugo")],
+            args.work / f"hugo-{count}",
+            args.runs,
+            clean(out / "hugo"),
+        )
+        row["mkdocs"] = measure(
+            "MkDocs",
+            [str(mkdocs), "build", "--quiet", "--site-dir", str(out / "mkdocs")],
+            args.work / f"mkdocs-{count}",
+            args.runs,
+            clean(out / "mkdocs"),
+        )
         site, cache = out / "promisesite", corpus / ".promisesite-cache"
-        row["cold"] = measure("promisesite build (cold)", promisesite + ["build", *today, "--output", str(site)],
-                              corpus, args.runs, clean(site, cache))
-        row["warm"] = measure("promisesite build (nothing changed)",
-                              promisesite + ["build", *today, "--output", str(site)], corpus, args.runs)
+        row["cold"] = measure(
+            "promisesite build (cold)",
+            promisesite + ["build", *today, "--output", str(site)],
+            corpus,
+            args.runs,
+            clean(site, cache),
+        )
+        row["warm"] = measure(
+            "promisesite build (nothing changed)",
+            promisesite + ["build", *today, "--output", str(site)],
+            corpus,
+            args.runs,
+        )
         gfm_site = out / "promisesite-gfm"
-        row["gfm"] = measure("promisesite build (cold, gfm)",
-                             promisesite + ["build", *today, "--output", str(gfm_site)], args.work / f"gfm-{count}",
-                             args.runs, clean(gfm_site, args.work / f"gfm-{count}" / ".promisesite-cache"))
-        row["check"] = measure("promisesite check", promisesite + ["check", *today], corpus, args.runs,
-                               clean(cache))
+        row["gfm"] = measure(
+            "promisesite build (cold, gfm)",
+            promisesite + ["build", *today, "--output", str(gfm_site)],
+            args.work / f"gfm-{count}",
+            args.runs,
+            clean(gfm_site, args.work / f"gfm-{count}" / ".promisesite-cache"),
+        )
+        row["check"] = measure("promisesite check", promisesite + ["check", *today], corpus, args.runs, clean(cache))
     print("\nratios to Hugo's cold build (lower is faster)")
     for count, row in results.items():
         hugo_time = row["hugo"][0]
-        print(f"  {count:>6} promises: Hugo {hugo_time:.2f} s; " + ", ".join(
-            f"{name} {row[name][0] / hugo_time:.2f}x" for name in ("mkdocs", "cold", "gfm", "warm", "check")))
+        print(
+            f"  {count:>6} promises: Hugo {hugo_time:.2f} s; "
+            + ", ".join(
+                f"{name} {row[name][0] / hugo_time:.2f}x" for name in ("mkdocs", "cold", "gfm", "warm", "check")
+            )
+        )
     if len(results) > 1:
         low, high = min(results), max(results)
         per_low, per_high = results[low]["cold"][0] / low, results[high]["cold"][0] / high
-        print(f"  cold build per promise: {per_low * 1000:.2f} ms at {low}, {per_high * 1000:.2f} ms at {high} "
-              f"({(per_high / per_low - 1) * 100:+.0f}%)")
+        print(
+            f"  cold build per promise: {per_low * 1000:.2f} ms at {low}, {per_high * 1000:.2f} ms at {high} "
+            f"({(per_high / per_low - 1) * 100:+.0f}%)"
+        )
 
 
 if __name__ == "__main__":

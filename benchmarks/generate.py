@@ -20,23 +20,122 @@ TODAY = dt.date(2026, 11, 21)
 TEAMS = 20
 PEOPLE_PER_TEAM = 10
 # Plain words only: none of them is in a vague-word lexicon.
-NOUNS = ("invoice", "checkout", "catalogue", "warehouse", "parcel", "refund", "report", "dashboard", "account",
-         "payment", "search", "order", "basket", "supplier", "carrier", "ledger", "export", "import", "queue",
-         "session", "token", "replica", "cluster", "runbook", "alert", "release", "migration", "schema", "index",
-         "endpoint", "tenant", "region", "backup", "audit", "policy", "contract", "budget", "forecast", "label")
-VERBS = ("ships", "records", "exports", "routes", "signs", "stores", "lists", "returns", "archives", "checks",
-         "sends", "renders", "counts", "merges", "splits", "tags", "links", "reads", "writes", "publishes")
-ADJECTIVES = ("nightly", "weekly", "regional", "external", "internal", "primary", "secondary", "shared",
-              "public", "private", "signed", "encrypted", "daily", "monthly", "annual", "manual", "automatic")
-STATUSES = (("accepted", 30), ("promised", 30), ("delivered", 8), ("requested", 8), ("offered", 5),
-            ("countered", 2), ("declined", 4), ("withdrawn", 3), ("revoked", 5), ("cancelled", 5))
+NOUNS = (
+    "invoice",
+    "checkout",
+    "catalogue",
+    "warehouse",
+    "parcel",
+    "refund",
+    "report",
+    "dashboard",
+    "account",
+    "payment",
+    "search",
+    "order",
+    "basket",
+    "supplier",
+    "carrier",
+    "ledger",
+    "export",
+    "import",
+    "queue",
+    "session",
+    "token",
+    "replica",
+    "cluster",
+    "runbook",
+    "alert",
+    "release",
+    "migration",
+    "schema",
+    "index",
+    "endpoint",
+    "tenant",
+    "region",
+    "backup",
+    "audit",
+    "policy",
+    "contract",
+    "budget",
+    "forecast",
+    "label",
+)
+VERBS = (
+    "ships",
+    "records",
+    "exports",
+    "routes",
+    "signs",
+    "stores",
+    "lists",
+    "returns",
+    "archives",
+    "checks",
+    "sends",
+    "renders",
+    "counts",
+    "merges",
+    "splits",
+    "tags",
+    "links",
+    "reads",
+    "writes",
+    "publishes",
+)
+ADJECTIVES = (
+    "nightly",
+    "weekly",
+    "regional",
+    "external",
+    "internal",
+    "primary",
+    "secondary",
+    "shared",
+    "public",
+    "private",
+    "signed",
+    "encrypted",
+    "daily",
+    "monthly",
+    "annual",
+    "manual",
+    "automatic",
+)
+STATUSES = (
+    ("accepted", 30),
+    ("promised", 30),
+    ("delivered", 8),
+    ("requested", 8),
+    ("offered", 5),
+    ("countered", 2),
+    ("declined", 4),
+    ("withdrawn", 3),
+    ("revoked", 5),
+    ("cancelled", 5),
+)
 
 
 def words(rng: random.Random, count: int) -> str:
     out = []
     for _ in range(count):
-        out.append(rng.choice((rng.choice(NOUNS), rng.choice(VERBS), rng.choice(ADJECTIVES), "the", "a", "of",
-                               "for", "and", "with", "to", "in")))
+        out.append(
+            rng.choice(
+                (
+                    rng.choice(NOUNS),
+                    rng.choice(VERBS),
+                    rng.choice(ADJECTIVES),
+                    "the",
+                    "a",
+                    "of",
+                    "for",
+                    "and",
+                    "with",
+                    "to",
+                    "in",
+                )
+            )
+        )
     return " ".join(out)
 
 
@@ -70,8 +169,14 @@ def weighted_status(rng: random.Random) -> str:
     return "promised"
 
 
-def promise(rng: random.Random, index: int, team: str, people: list[str], customers: list[str],
-            parent: tuple[str, dt.date] | None) -> tuple[str, dt.date | None]:
+def promise(
+    rng: random.Random,
+    index: int,
+    team: str,
+    people: list[str],
+    customers: list[str],
+    parent: tuple[str, dt.date] | None,
+) -> tuple[str, dt.date | None]:
     status = weighted_status(rng)
     promiser = rng.choice(people)
     customer = rng.choice([c for c in customers if c != promiser])
@@ -80,10 +185,16 @@ def promise(rng: random.Random, index: int, team: str, people: list[str], custom
     due = promised + dt.timedelta(days=rng.randint(20, 200))
     if parent is not None and due > parent[1]:
         due = max(parent[1], promised)
-    lines = ["---", f"title: {rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)} {rng.choice(VERBS)} "
-                    f"{rng.randint(2, 999)} {rng.choice(NOUNS)}s for {customer}",
-             f"promiser: {promiser}", f"customer: {customer}", f"team: {team}", f"status: {status}",
-             f"requested: {requested}"]
+    lines = [
+        "---",
+        f"title: {rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)} {rng.choice(VERBS)} "
+        f"{rng.randint(2, 999)} {rng.choice(NOUNS)}s for {customer}",
+        f"promiser: {promiser}",
+        f"customer: {customer}",
+        f"team: {team}",
+        f"status: {status}",
+        f"requested: {requested}",
+    ]
     if status not in ("requested", "declined", "withdrawn", "offered", "countered"):
         lines.append(f"promised: {promised}")
     if status in ("delivered", "accepted"):
@@ -94,16 +205,22 @@ def promise(rng: random.Random, index: int, team: str, people: list[str], custom
             lines.append(f"accepted: {min(delivered + dt.timedelta(days=rng.randint(0, 3)), TODAY)}")
     if status in ("revoked", "cancelled"):
         closed = promised + dt.timedelta(days=rng.randint(1, 20))
-        lines += [f"closed: {closed}", f"closed_reason: the {rng.choice(NOUNS)} {rng.choice(NOUNS)} was "
-                                       f"replaced by a {rng.choice(ADJECTIVES)} one"]
+        lines += [
+            f"closed: {closed}",
+            f"closed_reason: the {rng.choice(NOUNS)} {rng.choice(NOUNS)} was "
+            f"replaced by a {rng.choice(ADJECTIVES)} one",
+        ]
     if status not in ("declined", "withdrawn"):
         lines.append(f"due: {due}")
     else:
         due = None
     if status not in ("requested", "declined", "withdrawn"):
         lines.append("done_when:")
-        lines += [f"  - the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {rng.choice(VERBS)} "
-                  f"{rng.randint(1, 500)} {rng.choice(NOUNS)}s per day" for _ in range(rng.randint(1, 3))]
+        lines += [
+            f"  - the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {rng.choice(VERBS)} "
+            f"{rng.randint(1, 500)} {rng.choice(NOUNS)}s per day"
+            for _ in range(rng.randint(1, 3))
+        ]
     if rng.random() < 0.3:
         lines.append("risks:\n  - the " + rng.choice(NOUNS) + " vendor changes the " + rng.choice(NOUNS) + " format")
     lines.append(f"tags: [{rng.choice(NOUNS)}, {rng.choice(ADJECTIVES)}]")
@@ -122,7 +239,9 @@ def generate(target: Path, count: int, seed: int = 1) -> Path:
     config = ["title: Generated promises", "people:"]
     config += [f"  {person}: {{name: Person {person[-4:]}}}" for members in teams.values() for person in members]
     config.append("teams:")
-    config += [f"  {team}: {{name: Team {team[-2:]}, members: [{', '.join(members)}]}}" for team, members in teams.items()]
+    config += [
+        f"  {team}: {{name: Team {team[-2:]}, members: [{', '.join(members)}]}}" for team, members in teams.items()
+    ]
     (target / "promisesite.yaml").write_text("\n".join(config) + "\n")
     customers = list(teams) + [person for members in teams.values() for person in members]
     parents: list[tuple[str, dt.date]] = []

@@ -26,14 +26,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-       "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
-       "GIT_AUTHOR_DATE": "2026-10-01T12:00:00Z", "GIT_COMMITTER_DATE": "2026-10-01T12:00:00Z"}
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_AUTHOR_DATE": "2026-10-01T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-10-01T12:00:00Z",
+}
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=repo, env=ENV, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", *args], cwd=repo, env=ENV, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def commit(repo: Path, message: str) -> None:
@@ -55,9 +62,13 @@ def history_repo(target: Path, count: int) -> Path:
         moved = f"{int(due.group(1)) + 1}-{due.group(2)}"
         text = text.replace(due.group(0), f"due: {moved}", 1)
         if index % 2 and "renegotiations:" not in text:
-            text = text.replace("\n---\n", f"\nrenegotiations:\n  - on: 2026-10-02\n    was: {due.group(1)}-"
-                                           f"{due.group(2)}\n    due: {moved}\n    reason: the vendor slipped\n"
-                                           "    agreed_by: person.0001\n---\n", 1)
+            text = text.replace(
+                "\n---\n",
+                f"\nrenegotiations:\n  - on: 2026-10-02\n    was: {due.group(1)}-"
+                f"{due.group(2)}\n    due: {moved}\n    reason: the vendor slipped\n"
+                "    agreed_by: person.0001\n---\n",
+                1,
+            )
         path.write_text(text)
     for path in files[7::100]:  # 1%: conditions changed
         path.write_text(path.read_text().replace("done_when:\n  - ", "done_when:\n  - at least 3 ", 1))
@@ -89,12 +100,14 @@ def main() -> None:
     check = [sys.executable, "-m", "promisesite", "check", "--today", "2026-11-21"]
     plain = timed(check, repo, args.runs)
     base = timed(check + ["--base", "HEAD~2"], repo, args.runs)
-    found = subprocess.run(check + ["--base", "HEAD~2", "--format", "json"], cwd=repo, capture_output=True,
-                           text=True).stdout
+    found = subprocess.run(
+        check + ["--base", "HEAD~2", "--format", "json"], cwd=repo, capture_output=True, text=True
+    ).stdout
     counts = {code: found.count(f'"code": "{code}"') for code in ("P403", "P406", "P407")}
     config = (repo / "promisesite.yaml").read_text()
-    (repo / "promisesite.yaml").write_text(re.sub(r"(\n  (person\.\d+): \{name: [^}]*)\}",
-                                                  r"\1, email: \2@example.com}", config))
+    (repo / "promisesite.yaml").write_text(
+        re.sub(r"(\n  (person\.\d+): \{name: [^}]*)\}", r"\1, email: \2@example.com}", config)
+    )
     emails = timed(check, repo, args.runs)
     (repo / "promisesite.yaml").write_text(config)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))

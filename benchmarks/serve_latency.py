@@ -21,8 +21,13 @@ from pathlib import Path
 
 
 def start(repo: Path) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", "2026-11-21"],
-                               cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", "2026-11-21"],
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in process.stderr:
         found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
         if found:
@@ -70,8 +75,10 @@ def main() -> None:
     latencies = sorted(measure(args.repo, args.edits))
     count = len(list((args.repo / "promises").rglob("*.md")))
     p90 = latencies[int(len(latencies) * 0.9) - 1]
-    print(f"{count} promises, {len(latencies)} edits: median {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p90 {p90 * 1000:.0f} ms, min {latencies[0] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+    print(
+        f"{count} promises, {len(latencies)} edits: median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p90 {p90 * 1000:.0f} ms, min {latencies[0] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

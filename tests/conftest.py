@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -131,11 +132,25 @@ class Git:
 
     def __call__(self, *args: str, author: tuple[str, str] = ANA) -> str:
         stamp = f"2026-10-{1 + self.day:02d}T12:00:00+02:00"
-        env = {**os.environ, "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1], "GIT_AUTHOR_DATE": stamp,
-               "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1], "GIT_COMMITTER_DATE": stamp,
-               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.root)}
-        done = subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=self.root, env=env,
-                              capture_output=True, text=True, check=True)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": author[0],
+            "GIT_AUTHOR_EMAIL": author[1],
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": author[0],
+            "GIT_COMMITTER_EMAIL": author[1],
+            "GIT_COMMITTER_DATE": stamp,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(self.root),
+        }
+        done = subprocess.run(
+            ["git", "-c", "init.defaultBranch=main", *args],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return done.stdout
 
     def commit(self, message: str, author: tuple[str, str] = ANA) -> None:
@@ -145,8 +160,15 @@ class Git:
 
 
 CHROMIUM = os.environ.get("PROMISESITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +188,8 @@ def browser() -> Iterator[Any]:
 # `pytest tests/test_fuzz.py --hypothesis-profile=long` or PROMISESITE_FUZZ=long.
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("ci", max_examples=40, deadline=None, derandomize=False,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, derandomize=False, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("PROMISESITE_FUZZ", "ci"))

@@ -6,25 +6,30 @@ import ctypes
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import TODAY
 
-ENV = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "PROMISESITE_TIMINGS",
-                                                         "PROMISESITE_DEBUG", "GITHUB_STEP_SUMMARY")}
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("SOURCE_DATE_EPOCH", "PROMISESITE_TIMINGS", "PROMISESITE_DEBUG", "GITHUB_STEP_SUMMARY")
+}
 _PR_CAPBSET_DROP = 24
 _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
 
 
-def promisesite(root: Path, *args: str, timeout: float = 120, preexec: Callable[[], None] | None = None,
-                today: bool = True) -> subprocess.CompletedProcess:
+def promisesite(
+    root: Path, *args: str, timeout: float = 120, preexec: Callable[[], None] | None = None, today: bool = True
+) -> subprocess.CompletedProcess:
     """Run the installed command in `root`; it must never print a traceback or call itself broken."""
     argv = [sys.executable, "-m", "promisesite", *args]
     if today and args and args[0] in ("check", "build"):
         argv += ["--today", TODAY]
-    done = subprocess.run(argv, cwd=root, env=ENV, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=preexec, errors="replace")
+    done = subprocess.run(
+        argv, cwd=root, env=ENV, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec, errors="replace"
+    )
     said = done.stdout + done.stderr
     assert "Traceback" not in said, said
     assert "internal error" not in said, said

@@ -21,8 +21,11 @@ def copy_sample(target: Path) -> Path:
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 class _Links(HTMLParser):
@@ -69,7 +72,7 @@ def broken_links(site: Path, base: str = "/") -> list[str]:
             if not parts.path.startswith(base):
                 problems.append(f"{page.relative_to(site)}: {link} is outside the base URL {base}")
                 continue
-            target = site / parts.path[len(base):]
+            target = site / parts.path[len(base) :]
             if parts.path.endswith("/"):
                 target = target / "index.html"
             if not target.is_file():

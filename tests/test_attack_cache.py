@@ -169,11 +169,20 @@ def test_a_template_edit_that_keeps_size_and_time_is_seen(tmp_path: Path) -> Non
     assert "EDITED!!" in (root / "site/index.html").read_text()
 
 
-@pytest.mark.parametrize("state", [
-    "[]", "null", '"text"', "{", "\x00\xff garbage", '{"fingerprint": 5, "output": [], "outputs": "x"}',
-    '{"outputs": {"index.html": 7}, "site": {"index.html": "big"}, "findings": [{"path": 1}]}',
-    '{"findings": "many", "files": "two", "promises": null}',
-], ids=["list", "null", "string", "truncated", "binary", "wrong-types", "wrong-inner-types", "wrong-counts"])
+@pytest.mark.parametrize(
+    "state",
+    [
+        "[]",
+        "null",
+        '"text"',
+        "{",
+        "\x00\xff garbage",
+        '{"fingerprint": 5, "output": [], "outputs": "x"}',
+        '{"outputs": {"index.html": 7}, "site": {"index.html": "big"}, "findings": [{"path": 1}]}',
+        '{"findings": "many", "files": "two", "promises": null}',
+    ],
+    ids=["list", "null", "string", "truncated", "binary", "wrong-types", "wrong-inner-types", "wrong-counts"],
+)
 def test_a_state_file_of_the_wrong_shape_is_ignored(tmp_path: Path, state: str) -> None:
     root = copy_sample(tmp_path / "repo")
     built(root)

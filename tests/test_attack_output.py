@@ -24,10 +24,15 @@ SUMMARY_LINE = re.compile(r"^(All good|Found) ")
 
 def hostile_repo(root: Path) -> Path:
     (root / "promises").mkdir(parents=True)
-    forged = ("promised\nforged.md:1:1: P000 error forged: this line was written by the file\n::error::forged"
-              "\x1b[2J\x1b]0;owned\x07\u202e")
-    (root / "promises/forge.md").write_text(promise_text(
-        status=json.dumps(forged), title=json.dumps("Escape \x1b[2J\x1b]0;owned\x07 title \x01 \ufffe end")))
+    forged = (
+        "promised\nforged.md:1:1: P000 error forged: this line was written by the file\n::error::forged"
+        "\x1b[2J\x1b]0;owned\x07\u202e"
+    )
+    (root / "promises/forge.md").write_text(
+        promise_text(
+            status=json.dumps(forged), title=json.dumps("Escape \x1b[2J\x1b]0;owned\x07 title \x01 \ufffe end")
+        )
+    )
     (root / "promises/tab\r\nUID:evil.md").write_text(promise_text(title="A file name with a line break"))
     (root / "promises/plain.md").write_text(promise_text(title=json.dumps("Control \x01\x02\x1f and \ufffe")))
     return root
@@ -100,8 +105,9 @@ def test_a_large_registry_is_a_config_not_an_alias_bomb(tmp_path: Path) -> None:
     (root / "promises").mkdir(parents=True)
     people = "".join(f"  p{n}: {{name: Person {n}, email: p{n}@example.com}}\n" for n in range(10_000))
     members = ", ".join(f"p{n}" for n in range(10_000))
-    (root / "promisesite.yaml").write_text(f"people:\n{people}  ana.lima: {{name: Ana}}\nteams:\n"
-                                           f"  platform: {{members: [{members}]}}\n  payments: {{}}\n")
+    (root / "promisesite.yaml").write_text(
+        f"people:\n{people}  ana.lima: {{name: Ana}}\nteams:\n  platform: {{members: [{members}]}}\n  payments: {{}}\n"
+    )
     (root / "promises/checkout.md").write_text(promise_text())
     done = promisesite(root, "check")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -160,8 +166,13 @@ def test_a_read_only_output_folder_is_a_clear_failure(tmp_path: Path) -> None:
 
 class Served:
     def __init__(self, root: Path, *args: str):
-        self.process = subprocess.Popen([sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today",
-                                         TODAY, *args], cwd=root, env=ENV, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY, *args],
+            cwd=root,
+            env=ENV,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.port = 0
         for line in self.process.stderr:
             found = re.search(r"at http://[^:]+:(\d+)/", line)
@@ -189,8 +200,18 @@ def served(tmp_path: Path):
     server.stop()
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil",
-                                  "localhost:8000@evil.example", "localhost evil.example", "[::1]x.evil"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:8000",
+        "127.0.0.1.evil.example",
+        "localhost.evil",
+        "localhost:8000@evil.example",
+        "localhost evil.example",
+        "[::1]x.evil",
+    ],
+)
 def test_serve_refuses_a_host_it_does_not_listen_under(served: Served, host: str) -> None:
     for path in ("/", "/promises.json", "/__promisesite/status", "/__promisesite/events"):
         assert served.get(path, host) in (403, 421), (path, host)
@@ -210,11 +231,17 @@ def test_a_chain_of_thousands_of_promises_builds(tmp_path: Path) -> None:
     done = promisesite(root, "build")
     assert done.returncode == 0, done.stderr
     deepest = (root / "site/promises/p2499/index.html").read_text()
-    assert deepest.count("<li><a href=\"/promises/p") < 20  # the breadcrumb shows the top and the nearest
+    assert deepest.count('<li><a href="/promises/p') < 20  # the breadcrumb shows the top and the nearest
 
 
-@pytest.mark.parametrize("key, value", [("repo_url", "javascript:alert(1)"), ("base_url", '"><script>alert(1)</script>'),
-                                        ("repo_url", "https://x.example/\"onmouseover=alert(1)")])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("repo_url", "javascript:alert(1)"),
+        ("base_url", '"><script>alert(1)</script>'),
+        ("repo_url", 'https://x.example/"onmouseover=alert(1)'),
+    ],
+)
 def test_config_urls_that_are_not_urls_are_refused(tmp_path: Path, key: str, value: str) -> None:
     root = copy_sample(tmp_path / "repo")
     config = root / "promisesite.yaml"

@@ -63,13 +63,17 @@ def test_an_absurd_today_is_refused(tmp_path: Path, today: str) -> None:
     assert done.returncode == 2 and "between" in done.stderr
 
 
-@pytest.mark.parametrize("body", [
-    "".join("    " * depth + "- level\n" for depth in range(300)),  # Python-Markdown recursion
-    "[a](" * 20_000,  # quadratic link patterns
-    ">" * 100_000 + " deep",  # quadratic sanitizing of nested blocks
-    "<div>" * 60_000,  # the same, in raw HTML
-    "\n".join("- item" for _ in range(10_000)),  # many blocks
-], ids=["nested-lists", "brackets", "nested-quotes", "nested-html", "many-blocks"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join("    " * depth + "- level\n" for depth in range(300)),  # Python-Markdown recursion
+        "[a](" * 20_000,  # quadratic link patterns
+        ">" * 100_000 + " deep",  # quadratic sanitizing of nested blocks
+        "<div>" * 60_000,  # the same, in raw HTML
+        "\n".join("- item" for _ in range(10_000)),  # many blocks
+    ],
+    ids=["nested-lists", "brackets", "nested-quotes", "nested-html", "many-blocks"],
+)
 @pytest.mark.parametrize("engine", ["markdown", "gfm"])
 def test_bodies_built_against_the_engines_render_as_text_in_time(tmp_path: Path, body: str, engine: str) -> None:
     root = repo_with(tmp_path / "repo", body=body)
@@ -90,15 +94,18 @@ def test_a_body_that_breaks_the_engine_does_not_break_the_next() -> None:
     finally:
         sys.setrecursionlimit(limit)
     assert render("*emphasis* and [a link](https://a.example/)") == (
-        '<p><em>emphasis</em> and <a href="https://a.example/" rel="noopener noreferrer">a link</a></p>')
+        '<p><em>emphasis</em> and <a href="https://a.example/" rel="noopener noreferrer">a link</a></p>'
+    )
 
 
 def test_a_promise_a_thousand_folders_deep_is_read(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "promises").mkdir(parents=True)
     (root / "promises/top.md").write_text(promise_text())
-    make = ("import os, sys\ntext = open(sys.argv[1]).read()\nfor _ in range(1100):\n    os.mkdir('d')\n"
-            "    os.chdir('d')\nopen('deep.md', 'w').write(text)\n")
+    make = (
+        "import os, sys\ntext = open(sys.argv[1]).read()\nfor _ in range(1100):\n    os.mkdir('d')\n"
+        "    os.chdir('d')\nopen('deep.md', 'w').write(text)\n"
+    )
     subprocess.run([sys.executable, "-c", make, str(root / "promises/top.md")], cwd=root / "promises", check=True)
     try:
         done = promisesite(root, "check")
@@ -111,9 +118,11 @@ def test_the_history_reads_a_milestone_written_with_a_space_before_the_colon(tmp
     root = repo_with(tmp_path / "repo", status="accepted", delivered="2026-11-02", accepted="2026-11-03")
     path = root / "promises/checkout.md"
     path.write_text(path.read_text().replace("accepted: 2026-11-03", "accepted : 2026-11-03"))
-    (root / "promisesite.yaml").write_text("people:\n  ana.lima: {email: ana.lima@example.com}\n"
-                                           "  cleo.ruiz: {email: cleo.ruiz@example.com}\n"
-                                           "teams:\n  payments: {members: [cleo.ruiz]}\n  platform: {}\n")
+    (root / "promisesite.yaml").write_text(
+        "people:\n  ana.lima: {email: ana.lima@example.com}\n"
+        "  cleo.ruiz: {email: cleo.ruiz@example.com}\n"
+        "teams:\n  payments: {members: [cleo.ruiz]}\n  platform: {}\n"
+    )
     git = Git(root)
     git("init", "-q")
     git.commit("accepted by the promiser herself")  # the fixture's author is ana.lima

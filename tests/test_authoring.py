@@ -20,13 +20,25 @@ BIN = Path(sys.executable).parent
 def test_a_fresh_repository_checks_and_builds_with_no_edits(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("SOURCE_DATE_EPOCH", None)
-    done = subprocess.run("promisesite init demo && cd demo && promisesite check && promisesite build",
-                          shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        "promisesite init demo && cd demo && promisesite check && promisesite build",
+        shell=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     demo = tmp_path / "demo"
     assert "All good: 2 files checked, no findings." in done.stdout
-    for name in (".gitignore", ".pre-commit-config.yaml", ".github/workflows/promises.yml", "templates/README.md",
-                 "promises/welcome-page.md", "promises/onboarding-guide.md"):
+    for name in (
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/promises.yml",
+        "templates/README.md",
+        "promises/welcome-page.md",
+        "promises/onboarding-guide.md",
+    ):
         assert (demo / name).is_file(), name
     assert "status: promised" in (demo / "promises/welcome-page.md").read_text()
     assert "status: requested" in (demo / "promises/onboarding-guide.md").read_text()
@@ -45,8 +57,19 @@ def test_init_never_overwrites_without_force(repo: Repo) -> None:
     assert config.read_text() != "title: Mine\n"
 
 
-NEW = ("Refund API p95 under 200 ms", "--promiser", "ana.lima", "--customer", "payments", "--due", "2026-12-15",
-       "--done-when", "p95 of POST /refunds is below 200 ms for 7 consecutive days", "--today", TODAY)
+NEW = (
+    "Refund API p95 under 200 ms",
+    "--promiser",
+    "ana.lima",
+    "--customer",
+    "payments",
+    "--due",
+    "2026-12-15",
+    "--done-when",
+    "p95 of POST /refunds is below 200 ms for 7 consecutive days",
+    "--today",
+    TODAY,
+)
 
 
 def test_new_from_options_writes_a_file_that_passes_check(repo: Repo) -> None:
@@ -62,31 +85,48 @@ def test_new_from_options_writes_a_file_that_passes_check(repo: Repo) -> None:
 
 
 def test_new_puts_a_request_in_its_team_folder_with_its_date(repo: Repo) -> None:
-    repo.config("teams:\n  platform: {name: Platform, members: [ana.lima]}\n"
-                "people:\n  ana.lima: {name: Ana Lima}\n  bo.chen: {name: Bo Chen}\n")
+    repo.config(
+        "teams:\n  platform: {name: Platform, members: [ana.lima]}\n"
+        "people:\n  ana.lima: {name: Ana Lima}\n  bo.chen: {name: Bo Chen}\n"
+    )
     (repo.root / "promises/platform").mkdir()
-    result = repo.run("new", "Refund API p95 under 200 ms", "--promiser", "ana.lima", "--customer", "bo.chen",
-                      "--due", "2026-12-15", "--status", "requested", "--today", TODAY)
+    result = repo.run(
+        "new",
+        "Refund API p95 under 200 ms",
+        "--promiser",
+        "ana.lima",
+        "--customer",
+        "bo.chen",
+        "--due",
+        "2026-12-15",
+        "--status",
+        "requested",
+        "--today",
+        TODAY,
+    )
     assert result.exit_code == 0, result.stderr
     text = (repo.root / "promises/platform/refund-api-p95-under-200-ms.md").read_text()
     assert "requested: 2026-11-21\n" in text and "done_when" not in text
     assert repo.check().findings == []
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"--promiser": None}, "missing --promiser"),
-    ({"--done-when": None}, "missing --done-when"),
-    ({"--due": "next sprint"}, "P102"),
-    ({"--due": "2026-11-01"}, "P404"),  # already overdue
-    ({"--customer": "ana.lima"}, "P301"),
-    ({"--done-when": "improve refund speed"}, "P205"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"--promiser": None}, "missing --promiser"),
+        ({"--done-when": None}, "missing --done-when"),
+        ({"--due": "next sprint"}, "P102"),
+        ({"--due": "2026-11-01"}, "P404"),  # already overdue
+        ({"--customer": "ana.lima"}, "P301"),
+        ({"--done-when": "improve refund speed"}, "P205"),
+    ],
+)
 def test_new_without_a_terminal_fails_clearly_and_writes_nothing(repo: Repo, change: dict, expected: str) -> None:
     args = list(NEW)
     for option, value in change.items():
         index = args.index(option)
         if value is None:
-            del args[index:index + 2]
+            del args[index : index + 2]
         else:
             args[index + 1] = value
     result = repo.run("new", *args)
@@ -100,8 +140,15 @@ class Terminal:
     def __init__(self, cwd: Path, *args: str):
         self.master, slave = pty.openpty()
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-        self.process = subprocess.Popen([sys.executable, "-m", "promisesite", "new", "--today", TODAY, *args],
-                                        cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "promisesite", "new", "--today", TODAY, *args],
+            cwd=cwd,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+        )
         os.close(slave)
         self.seen = ""
 

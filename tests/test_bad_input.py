@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hostile import obey_permissions, promisesite
 from conftest import ROOT, Repo, promise_text
+from hostile import obey_permissions, promisesite
 
 BAD_FILES: dict[str, bytes] = {
     "empty": b"",
@@ -34,8 +34,12 @@ BAD_FILES: dict[str, bytes] = {
     "python-object": b"---\ntitle: !!python/object/new:os.system [echo pwned]\n---\n",
     "binary-tag": b"---\ntitle: !!binary aGVsbG8=\n---\n",
     "set-tag": b"---\ntags: !!set {a, b}\n---\n",
-    "alias-bomb": b"---\n" + b"a: &a [" + b",".join([b"lol"] * 9) + b"]\n" + b"".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n".encode() for i in range(8)) + b"---\n",
+    "alias-bomb": b"---\n"
+    + b"a: &a ["
+    + b",".join([b"lol"] * 9)
+    + b"]\n"
+    + b"".join(f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n".encode() for i in range(8))
+    + b"---\n",
     "deep-flow": b"---\ntitle: " + b"[" * 10000 + b"]" * 10000 + b"\n---\n",
     "deep-block": b"---\n" + b"".join(b"  " * i + b"k:\n" for i in range(300)) + b"---\n",
     "merge-key": b"---\nbase: &b {title: x}\n<<: *b\n---\n",
@@ -66,7 +70,7 @@ def test_bad_file_gets_findings_not_a_traceback(repo: Repo, name: str) -> None:
     for finding in result.findings:
         assert finding["path"] == f"promises/{name}.md"
         assert finding["line"] >= 1 and finding["column"] >= 1
-        assert finding["message"] and finding["message"][0].islower() or finding["message"][0] in "`\""
+        assert finding["message"] and finding["message"][0].islower() or finding["message"][0] in '`"'
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # check never writes
     if name != "bidi-and-emoji":
         assert result.exit_code == 1, f"{name} passed the check: {result.findings}"
@@ -78,9 +82,14 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     folder.mkdir()
     for name, data in BAD_FILES.items():
         (folder / f"{name}.md").write_bytes(data)
-    run = subprocess.run([sys.executable, "-m", "promisesite", "check", "--today", "2026-11-21"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                         env={k: v for k, v in os.environ.items() if k != "PROMISESITE_DEBUG"})
+    run = subprocess.run(
+        [sys.executable, "-m", "promisesite", "check", "--today", "2026-11-21"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PROMISESITE_DEBUG"},
+    )
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert run.stdout.count("promises/") >= len(BAD_FILES) - 1
@@ -107,8 +116,9 @@ def test_conformance_suite(tmp_path: Path) -> None:
     if not runner.exists():
         pytest.skip("../shared/conformance is not beside this checkout")
     command = Path(sys.executable).parent / "promisesite"
-    run = subprocess.run([sys.executable, str(runner), "--cmd", str(command)], capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(runner), "--cmd", str(command)], capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stdout
     assert run.stdout.strip().endswith(" 0 failed")
 
@@ -137,8 +147,13 @@ def test_thousands_of_files_good_and_bad_at_once(tmp_path: Path) -> None:
         kind = sorted(BAD_FILES)[index % len(BAD_FILES)] if index % 3 == 0 else None
         data = BAD_FILES[kind] if kind else promise_text().encode()
         (sub / f"p{index:04d}.md").write_bytes(data)
-    run = subprocess.run([sys.executable, "-m", "promisesite", "check", "--format", "json", "--today", "2026-11-21"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "promisesite", "check", "--format", "json", "--today", "2026-11-21"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     paths = {finding["path"] for finding in json.loads(run.stdout)}
     assert len(paths) >= 950  # every bad file (a third) is reported, each under its own name

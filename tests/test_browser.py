@@ -10,8 +10,8 @@ import http.server
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -24,6 +24,7 @@ PAGES = {
     "team": "/teams/platform/",
     "person": "/people/ana-lima/",
 }
+
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -67,14 +68,19 @@ def screenshots(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_page_loads_cleanly_and_is_accessible(browser, site_url: str, screenshots: Path, name: str,
-                                              scheme: str) -> None:
+def test_page_loads_cleanly_and_is_accessible(
+    browser, site_url: str, screenshots: Path, name: str, scheme: str
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-            if message.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
     response = page.goto(site_url + PAGES[name])
@@ -84,8 +90,11 @@ def test_page_loads_cleanly_and_is_accessible(browser, site_url: str, screenshot
     assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1
     assert page.locator("form.search").is_visible()  # the search script ran
     results = Axe().run(page)
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes"
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     assert problems == []
     page.screenshot(path=str(screenshots / f"{name}-{scheme}.png"), full_page=True)

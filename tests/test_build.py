@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import TODAY, Repo, front_matter, GOOD
+from conftest import GOOD, TODAY, Repo, front_matter
 from sitetools import broken_links, copy_sample, parse_html, tree_hashes
 
 
@@ -25,17 +25,46 @@ def build(repo: Repo, *args: str) -> tuple[int, str]:
 
 # --- the URL map -----------------------------------------------------------------------------
 
+
 def test_sample_builds_every_page_of_the_url_map(sample: Repo) -> None:
     code, log = build(sample)
     assert code == 0, log
     site = sample.root / "site"
-    expected = ["index.html", "promises.json", "calendar.ics", "feed.xml", "sitemap.xml", "404.html",
-                "teams/index.html", "teams/platform/index.html", "teams/platform/calendar.ics",
-                "customers/index.html", "customers/payments/index.html", "customers/payments/calendar.ics",
-                "people/index.html", "people/ana-lima/index.html", "people/ana-lima/calendar.ics",
-                "overdue/index.html", "promises/checkout-latency/index.html", "promises/holiday-readiness/index.html"]
-    expected += [f"status/{s}/index.html" for s in ("requested", "offered", "countered", "promised", "delivered",
-                                                    "accepted", "declined", "withdrawn", "revoked", "cancelled")]
+    expected = [
+        "index.html",
+        "promises.json",
+        "calendar.ics",
+        "feed.xml",
+        "sitemap.xml",
+        "404.html",
+        "teams/index.html",
+        "teams/platform/index.html",
+        "teams/platform/calendar.ics",
+        "customers/index.html",
+        "customers/payments/index.html",
+        "customers/payments/calendar.ics",
+        "people/index.html",
+        "people/ana-lima/index.html",
+        "people/ana-lima/calendar.ics",
+        "overdue/index.html",
+        "promises/checkout-latency/index.html",
+        "promises/holiday-readiness/index.html",
+    ]
+    expected += [
+        f"status/{s}/index.html"
+        for s in (
+            "requested",
+            "offered",
+            "countered",
+            "promised",
+            "delivered",
+            "accepted",
+            "declined",
+            "withdrawn",
+            "revoked",
+            "cancelled",
+        )
+    ]
     missing = [path for path in expected if not (site / path).is_file()]
     assert missing == []
     promise_pages = sorted(p.parent.name for p in (site / "promises").glob("*/index.html"))
@@ -64,6 +93,7 @@ def test_handle_segments(repo: Repo) -> None:
 
 
 # --- determinism and safety of the output ---------------------------------------------------
+
 
 def test_two_builds_are_byte_identical(sample: Repo) -> None:
     assert build(sample, "--output", "one")[0] == 0
@@ -142,9 +172,23 @@ def test_hostile_body_renders_inert(repo: Repo) -> None:
     assert [script.get("src") for script in parsed.scripts] == ["/assets/search.js"]  # the theme's own, only
     assert parsed.handlers == []
     html = page.read_text()
-    body = html[html.index('<div class="prose">'):html.index("</section>", html.index('<div class="prose">'))]
-    for bad in ("<script", "javascript:", "vbscript:", "data:text/html", "<iframe", "<object", "<embed", "<form",
-                "<input", "<svg", "onerror", "onmouseover", "style=", "alert("):
+    body = html[html.index('<div class="prose">') : html.index("</section>", html.index('<div class="prose">'))]
+    for bad in (
+        "<script",
+        "javascript:",
+        "vbscript:",
+        "data:text/html",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<form",
+        "<input",
+        "<svg",
+        "onerror",
+        "onmouseover",
+        "style=",
+        "alert(",
+    ):
         assert bad not in body.lower(), bad
     assert "click me" in body and "hover" in body  # the text survives, the behaviour does not
 
@@ -154,9 +198,14 @@ def test_ids_and_handles_never_leave_the_output(repo: Repo) -> None:
     repo.write("b.md", front_matter(GOOD | {"id": "../../escape"}))
     code, _ = build(repo, "--allow-errors")
     assert code == 1
-    outside = [p for p in repo.root.rglob("*") if p.is_file() and not p.is_relative_to(repo.root / "site")
-               and not p.is_relative_to(repo.root / "promises")
-               and not p.is_relative_to(repo.root / ".promisesite-cache")]
+    outside = [
+        p
+        for p in repo.root.rglob("*")
+        if p.is_file()
+        and not p.is_relative_to(repo.root / "site")
+        and not p.is_relative_to(repo.root / "promises")
+        and not p.is_relative_to(repo.root / ".promisesite-cache")
+    ]
     assert outside == []
 
 
@@ -165,18 +214,50 @@ def test_ids_and_handles_never_leave_the_output(repo: Repo) -> None:
 ACCOUNTING = {
     # id: (changes to GOOD, expected outcome or None when not counted)
     "kept": ({"status": "accepted", "due": "2026-11-01", "delivered": "2026-10-30", "accepted": "2026-10-31"}, "kept"),
-    "renegotiated": ({"status": "accepted", "due": "2026-11-10", "delivered": "2026-11-09", "accepted": "2026-11-12",
-                      "renegotiations": [{"on": "2026-10-20", "was": "2026-11-01", "due": "2026-11-10",
-                                          "reason": "scope grew", "agreed_by": "payments"}]},
-                     "kept-after-renegotiation"),
-    "late-delivery": ({"status": "accepted", "due": "2026-11-01", "delivered": "2026-11-05", "accepted": "2026-11-06"},
-                      "late"),
-    "late-renegotiation": ({"status": "accepted", "due": "2026-11-15", "delivered": "2026-11-14",
-                            "accepted": "2026-11-16",
-                            "renegotiations": [{"on": "2026-11-03", "was": "2026-11-01", "due": "2026-11-15",
-                                                "reason": "asked after the date", "agreed_by": "payments"}]}, "late"),
-    "revoked": ({"status": "revoked", "due": "2026-12-01", "closed": "2026-10-15", "closed_reason": "budget cut"},
-                "broken"),
+    "renegotiated": (
+        {
+            "status": "accepted",
+            "due": "2026-11-10",
+            "delivered": "2026-11-09",
+            "accepted": "2026-11-12",
+            "renegotiations": [
+                {
+                    "on": "2026-10-20",
+                    "was": "2026-11-01",
+                    "due": "2026-11-10",
+                    "reason": "scope grew",
+                    "agreed_by": "payments",
+                }
+            ],
+        },
+        "kept-after-renegotiation",
+    ),
+    "late-delivery": (
+        {"status": "accepted", "due": "2026-11-01", "delivered": "2026-11-05", "accepted": "2026-11-06"},
+        "late",
+    ),
+    "late-renegotiation": (
+        {
+            "status": "accepted",
+            "due": "2026-11-15",
+            "delivered": "2026-11-14",
+            "accepted": "2026-11-16",
+            "renegotiations": [
+                {
+                    "on": "2026-11-03",
+                    "was": "2026-11-01",
+                    "due": "2026-11-15",
+                    "reason": "asked after the date",
+                    "agreed_by": "payments",
+                }
+            ],
+        },
+        "late",
+    ),
+    "revoked": (
+        {"status": "revoked", "due": "2026-12-01", "closed": "2026-10-15", "closed_reason": "budget cut"},
+        "broken",
+    ),
     "past-due": ({"due": "2026-11-10"}, "broken"),
     "delivered-late-unaccepted": ({"status": "delivered", "due": "2026-11-10", "delivered": "2026-11-12"}, "broken"),
     "cancelled": ({"status": "cancelled", "closed": "2026-10-10", "closed_reason": "not needed"}, None),
@@ -196,15 +277,24 @@ def test_team_reliability_matches_a_hand_worked_example(repo: Repo) -> None:
     assert outcomes == {name: expected for name, (_, expected) in ACCOUNTING.items()}
     # kept 1, kept after renegotiation 1, late 2, broken 3: 7 counted
     html = (site / "teams" / "core" / "index.html").read_text()
-    rows = {outcome: (count, share) for outcome, count, share
-            in re.findall(r'<tr class="o-row-([a-z-]+)">.*?<td>(\d+)</td><td>(\d+%)</td></tr>', html)}
-    assert rows == {"kept": ("1", "14%"), "kept-after-renegotiation": ("1", "14%"), "late": ("2", "29%"),
-                    "broken": ("3", "43%")}
+    rows = {
+        outcome: (count, share)
+        for outcome, count, share in re.findall(
+            r'<tr class="o-row-([a-z-]+)">.*?<td>(\d+)</td><td>(\d+%)</td></tr>', html
+        )
+    }
+    assert rows == {
+        "kept": ("1", "14%"),
+        "kept-after-renegotiation": ("1", "14%"),
+        "late": ("2", "29%"),
+        "broken": ("3", "43%"),
+    }
     assert "<strong>29%</strong> kept of 7 counted promises" in html
     assert '<svg class="reliability-bar"' in html and 'width="42.857"' in html  # the broken share, drawn
 
 
 # --- data files ------------------------------------------------------------------------------
+
 
 def test_promises_json_has_every_promise_with_its_state(sample: Repo) -> None:
     build(sample)
@@ -269,6 +359,7 @@ def test_atom_feed_and_sitemap(sample: Repo) -> None:
 
 # --- the theme -------------------------------------------------------------------------------
 
+
 def test_a_template_override_replaces_the_built_in_file(repo: Repo) -> None:
     repo.promise()
     (repo.root / "templates" / "partials").mkdir(parents=True)
@@ -291,8 +382,14 @@ def test_a_broken_template_is_a_configuration_error(repo: Repo) -> None:
 
 
 def test_every_page_forbids_inline_and_foreign_script_and_external_links_do_not_leak(repo: Repo) -> None:
-    repo.write("links.md", front_matter(GOOD, body="See [the vendor](https://vendor.example/status) and "
-                                                   "<a href='https://evil.example' rel='opener'>this</a>.\n"))
+    repo.write(
+        "links.md",
+        front_matter(
+            GOOD,
+            body="See [the vendor](https://vendor.example/status) and "
+            "<a href='https://evil.example' rel='opener'>this</a>.\n",
+        ),
+    )
     assert build(repo)[0] == 0
     pages = list((repo.root / "site").rglob("*.html"))
     assert len(pages) > 10
@@ -304,5 +401,5 @@ def test_every_page_forbids_inline_and_foreign_script_and_external_links_do_not_
         assert "unsafe-inline" not in policy and directives["object-src"] == "'none'"
     body = (repo.root / "site/promises/links/index.html").read_text()
     for href in ("https://vendor.example/status", "https://evil.example"):
-        anchor = body[body.rindex("<a", 0, body.index(href)):body.index(">", body.index(href))]
+        anchor = body[body.rindex("<a", 0, body.index(href)) : body.index(">", body.index(href))]
         assert 'rel="noopener noreferrer"' in anchor, anchor

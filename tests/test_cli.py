@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, Repo
 from promisesite.read.document import parse_text
 
-
 # --- exit codes ------------------------------------------------------------------------------
+
 
 def test_exit_0_when_clean(repo: Repo) -> None:
     repo.promise()
@@ -54,17 +54,20 @@ def test_exit_2_without_a_source_folder(repo: Repo) -> None:
     assert "promisesite init" in result.stderr
 
 
-@pytest.mark.parametrize("config, expected", [
-    ("titel: x\n", "did you mean `title`?"),
-    ("title: [x\n", "promisesite.yaml:1"),
-    ("rules:\n  P999: off\n", "unknown rule"),
-    ("rules:\n  hedge: loud\n", "write error, warning or off"),
-    ("people:\n  Ana Lima: {name: Ana}\n", "is not a handle"),
-    ("people:\n  ana: {}\nteams:\n  t: {members: [bob]}\n", "not under `people`"),
-    ("vague_words:\n  hedges: [x]\n", "did you mean `hedge`?"),
-    ("- just\n- a list\n", "`key: value` lines"),
-    ("title: !!python/name:os.system x\n", "not allowed"),
-])
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        ("titel: x\n", "did you mean `title`?"),
+        ("title: [x\n", "promisesite.yaml:1"),
+        ("rules:\n  P999: off\n", "unknown rule"),
+        ("rules:\n  hedge: loud\n", "write error, warning or off"),
+        ("people:\n  Ana Lima: {name: Ana}\n", "is not a handle"),
+        ("people:\n  ana: {}\nteams:\n  t: {members: [bob]}\n", "not under `people`"),
+        ("vague_words:\n  hedges: [x]\n", "did you mean `hedge`?"),
+        ("- just\n- a list\n", "`key: value` lines"),
+        ("title: !!python/name:os.system x\n", "not allowed"),
+    ],
+)
 def test_exit_2_on_a_bad_config(repo: Repo, config: str, expected: str) -> None:
     repo.config(config)
     repo.promise()
@@ -97,6 +100,7 @@ def test_exit_2_on_a_bad_today(repo: Repo) -> None:
 
 # --- today -----------------------------------------------------------------------------------
 
+
 def test_source_date_epoch_sets_today(repo: Repo) -> None:
     repo.promise(due="2026-11-01")
     before = repo.run("check", "--format", "json", env={"SOURCE_DATE_EPOCH": "1790000000"})  # 2026-09-21
@@ -112,6 +116,7 @@ def test_today_option_wins_over_source_date_epoch(repo: Repo) -> None:
 
 
 # --- paths -----------------------------------------------------------------------------------
+
 
 def test_single_file_reports_only_that_file_but_sees_the_whole_folder(repo: Repo) -> None:
     repo.promise("child.md", serves="parent")
@@ -142,6 +147,7 @@ def test_other_files_in_the_folder_are_ignored(repo: Repo) -> None:
 
 # --- configured levels and lexicons --------------------------------------------------------
 
+
 def test_rule_levels_by_code_and_name(repo: Repo) -> None:
     repo.promise(done_when=["the runbook is fairly complete"], confidence="low")
     repo.config("rules:\n  weasel: error\n  P405: off\n")
@@ -167,6 +173,7 @@ def test_registry_sets_the_default_team(repo: Repo) -> None:
 
 
 # --- rules and schema ------------------------------------------------------------------------
+
 
 def test_rules_lists_the_catalogue(repo: Repo) -> None:
     result = repo.run("rules")
@@ -215,11 +222,25 @@ def test_schema_validates_the_sample_promises(repo: Repo) -> None:
 def test_schema_rejects_what_check_rejects(repo: Repo) -> None:
     schema = json.loads(repo.run("schema").stdout)
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-    base = {"title": "x", "promiser": "ana.lima", "customer": "payments", "status": "promised",
-            "promised": "2026-10-01", "due": "2026-12-01", "done_when": ["a"]}
+    base = {
+        "title": "x",
+        "promiser": "ana.lima",
+        "customer": "payments",
+        "status": "promised",
+        "promised": "2026-10-01",
+        "due": "2026-12-01",
+        "done_when": ["a"],
+    }
     assert validator.is_valid(base)
-    for bad in ({"custmer": "x"}, {"status": "in-flight"}, {"due": "Q4"}, {"promiser": "Ana Lima"},
-                {"done_when": "one string"}, {"confidence": "very"}, {"due": "2026-02-30"}):
+    for bad in (
+        {"custmer": "x"},
+        {"status": "in-flight"},
+        {"due": "Q4"},
+        {"promiser": "Ana Lima"},
+        {"done_when": "one string"},
+        {"confidence": "very"},
+        {"due": "2026-02-30"},
+    ):
         assert not validator.is_valid(base | bad), bad
     assert not validator.is_valid({k: v for k, v in base.items() if k != "due"})
     assert not validator.is_valid(base | {"status": "accepted"})  # needs delivered and accepted
@@ -227,13 +248,20 @@ def test_schema_rejects_what_check_rejects(repo: Repo) -> None:
 
 # --- the installed command -------------------------------------------------------------------
 
+
 def test_python_dash_m_and_the_sample(tmp_path: Path) -> None:
     """The real entry point, in a subprocess, on a copy of the repository's sample."""
     shutil.copytree(ROOT / "promises", tmp_path / "promises")
     shutil.copy(ROOT / "promisesite.yaml", tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    run = subprocess.run([sys.executable, "-m", "promisesite", "check", "--today", "2026-11-21"],
-                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "promisesite", "check", "--today", "2026-11-21"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1].endswith("in 25 files.")
     version = subprocess.run([sys.executable, "-m", "promisesite", "--version"], capture_output=True, text=True)

@@ -19,8 +19,14 @@ ROUNDS = 4
 
 
 def start_build(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "promisesite", "build", "--today", TODAY, *args], cwd=root,
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "promisesite", "build", "--today", TODAY, *args],
+        cwd=root,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -82,8 +88,13 @@ def test_two_builds_at_once_take_turns_and_never_tear_the_site(tmp_path: Path) -
 
 def test_a_build_refuses_an_output_that_serve_is_writing(tmp_path: Path) -> None:
     root = generate(tmp_path / "corpus", 30)
-    serve = subprocess.Popen([sys.executable, "-m", "promisesite", "serve", "--port", "0", "--output", "site",
-                              "--today", TODAY], cwd=root, env=ENV, stderr=subprocess.PIPE, text=True)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--output", "site", "--today", TODAY],
+        cwd=root,
+        env=ENV,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for line in serve.stderr:
             if "Serving" in line:

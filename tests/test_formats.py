@@ -28,8 +28,10 @@ def mixed(repo: Repo) -> Repo:
 def test_text_is_one_finding_a_line_then_a_summary(mixed: Repo) -> None:
     result = mixed.run("check", "--today", "2026-11-21")
     lines = result.stdout.splitlines()
-    pattern = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>P\d{3}) (?P<level>error|warning) "
-                         r"(?P<name>[a-z-]+): (?P<message>.+)$")
+    pattern = re.compile(
+        r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>P\d{3}) (?P<level>error|warning) "
+        r"(?P<name>[a-z-]+): (?P<message>.+)$"
+    )
     parsed = [pattern.match(line) for line in lines[:-1]]
     assert all(parsed), lines
     assert [(m["path"], m["line"], m["code"], m["level"]) for m in parsed] == [

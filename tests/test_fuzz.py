@@ -21,24 +21,69 @@ from promisesite.check import check_document, context_of
 from promisesite.cli import cli
 from promisesite.config import Config
 from promisesite.model import FIELDS
+from promisesite.read.document import parse_bytes, parse_text
 from promisesite.rules import BY_CODE
 from promisesite.site.markdown import MarkdownRenderer
-from promisesite.read.document import parse_bytes, parse_text
 
 TODAY = dt.date(2026, 11, 21)
 CONFIG = Config(root=Path("/nonexistent"))
 CONTEXT = context_of(CONFIG, TODAY)
 
 # Text that YAML, Markdown and HTML each find interesting, mixed with plain words.
-TRICKY = ["", " ", "~", "null", "yes", "on", "&a", "*a", "!!python/object:os.system", "!!binary aGk=", "[", "]",
-          "{", "}", ": ", " #", "---", "...", "|", ">", "'", '"', "\\", "\t", "\r", "\u202e", "\x00", "\x85",
-          "2026-02-30", "2026-12-15", "Q4", "TBD", "soon", "try", "improve", "<script>alert(1)</script>",
-          "<img src=x onerror=alert(1)>", "javascript:alert(1)", "<a href='javascript:x'>x</a>",
-          "<iframe src=//evil>", "<svg onload=alert(1)>", "<style>*{}</style>", "ana.lima", "payments", "🚀"]
+TRICKY = [
+    "",
+    " ",
+    "~",
+    "null",
+    "yes",
+    "on",
+    "&a",
+    "*a",
+    "!!python/object:os.system",
+    "!!binary aGk=",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    " #",
+    "---",
+    "...",
+    "|",
+    ">",
+    "'",
+    '"',
+    "\\",
+    "\t",
+    "\r",
+    "\u202e",
+    "\x00",
+    "\x85",
+    "2026-02-30",
+    "2026-12-15",
+    "Q4",
+    "TBD",
+    "soon",
+    "try",
+    "improve",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "<a href='javascript:x'>x</a>",
+    "<iframe src=//evil>",
+    "<svg onload=alert(1)>",
+    "<style>*{}</style>",
+    "ana.lima",
+    "payments",
+    "🚀",
+]
 words = st.one_of(st.sampled_from(TRICKY), st.text(max_size=12))
 scalars = st.lists(words, max_size=4).map("".join)
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(scalars, inner, max_size=3)), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(scalars, inner, max_size=3)),
+    max_leaves=8,
+)
 keys = st.one_of(st.sampled_from([spec.name for spec in FIELDS]), scalars)
 front_matters = st.dictionaries(keys, values, max_size=10)
 
@@ -48,7 +93,8 @@ def dumped(front: dict) -> str:
 
 
 raw_front = st.lists(st.one_of(st.builds(lambda k, v: f"{k}: {v}", keys, scalars), words), max_size=12).map(
-    lambda lines: "---\n" + "\n".join(lines) + "\n---\n")
+    lambda lines: "---\n" + "\n".join(lines) + "\n---\n"
+)
 documents = st.tuples(st.one_of(front_matters.map(dumped), raw_front), st.lists(words, max_size=20).map(" ".join))
 
 
@@ -97,13 +143,19 @@ def active_parts(html: str) -> list[str]:
         if tag in ACTIVE:
             found.append(f"<{tag}>")
         found += [f"{tag}[{name}]" for name, _ in attrs if name.lower().startswith("on")]
-        found += [f"{tag}[{name}={value}]" for name, value in attrs
-                  if (value or "").strip().lower().startswith(("javascript:", "vbscript:", "data:text/html"))]
+        found += [
+            f"{tag}[{name}={value}]"
+            for name, value in attrs
+            if (value or "").strip().lower().startswith(("javascript:", "vbscript:", "data:text/html"))
+        ]
     return found
 
 
-@given(st.lists(st.one_of(words, st.sampled_from(["\n\n", "# ", "- ", "[x](", ")", "`", "```\n", "<", ">", "="])),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.one_of(words, st.sampled_from(["\n\n", "# ", "- ", "[x](", ")", "`", "```\n", "<", ">", "="])), max_size=40
+    ).map("".join)
+)
 def test_no_body_renders_script_or_event_handlers(body: str) -> None:
     assert active_parts(MARKDOWN(body)) == []
 
@@ -128,5 +180,7 @@ def test_build_with_errors_allowed_writes_only_inert_pages_inside_its_output(fil
         added = {p for p in root.rglob("*")} - before
         assert all(p == root / "site" or (root / "site") in p.parents for p in added)
         for page in (root / "site").rglob("*.html"):
-            content = page.read_text().partition("<main")[2]  # what promises fill; the theme's head and header are above
+            content = page.read_text().partition("<main")[
+                2
+            ]  # what promises fill; the theme's head and header are above
             assert content and active_parts(content) == [], page

@@ -54,9 +54,18 @@ def test_a_due_date_moved_without_renegotiation_is_an_error_at_the_due_line(repo
 def test_a_due_date_moved_with_a_new_renegotiation_entry_is_fine(repo: Repo, git: Git) -> None:
     repo.promise()
     git.commit("promise")
-    repo.promise(due="2027-01-15", renegotiations=[{
-        "on": "2026-11-20", "was": "2026-12-15", "due": "2027-01-15", "reason": "the vendor slipped a week",
-        "agreed_by": "payments"}])
+    repo.promise(
+        due="2027-01-15",
+        renegotiations=[
+            {
+                "on": "2026-11-20",
+                "was": "2026-12-15",
+                "due": "2027-01-15",
+                "reason": "the vendor slipped a week",
+                "agreed_by": "payments",
+            }
+        ],
+    )
     result = repo.check("--base", "HEAD")
     assert result.exit_code == 0, result.findings
     assert not {"P403", "P407"} & result.codes()
@@ -76,14 +85,23 @@ def test_status_moving_backwards_is_a_warning(repo: Repo, git: Git) -> None:
 
 
 @pytest.mark.parametrize(("changed", "flagged"), [(None, True), ("p95 target relaxed to 350 ms", False)])
-def test_changed_conditions_need_an_entry_that_says_so(repo: Repo, git: Git, changed: str | None,
-                                                       flagged: bool) -> None:
+def test_changed_conditions_need_an_entry_that_says_so(
+    repo: Repo, git: Git, changed: str | None, flagged: bool
+) -> None:
     repo.promise()
     git.commit("promise")
-    entry = {"on": "2026-11-20", "was": "2026-12-15", "due": "2026-12-15", "reason": "peak traffic forecast doubled",
-             "agreed_by": "payments", "changed": changed}
-    repo.promise(done_when=["p95 latency of POST /checkout is below 350 ms for 7 consecutive days"],
-                 renegotiations=[{k: v for k, v in entry.items() if v is not None}])
+    entry = {
+        "on": "2026-11-20",
+        "was": "2026-12-15",
+        "due": "2026-12-15",
+        "reason": "peak traffic forecast doubled",
+        "agreed_by": "payments",
+        "changed": changed,
+    }
+    repo.promise(
+        done_when=["p95 latency of POST /checkout is below 350 ms for 7 consecutive days"],
+        renegotiations=[{k: v for k, v in entry.items() if v is not None}],
+    )
     found = [f for f in repo.check("--base", "HEAD").findings if f["code"] == "P407"]
     assert bool(found) is flagged
     if flagged:
@@ -135,21 +153,33 @@ def test_the_promise_page_shows_the_history_with_authors(repo: Repo, git: Git) -
     git.commit("offer", author=ANA)
     repo.promise()
     git.commit("customer accepted the offer", author=CLEO)
-    repo.promise(due="2027-01-10", renegotiations=[{
-        "on": "2026-11-20", "was": "2026-12-15", "due": "2027-01-10", "reason": "the vendor slipped a week",
-        "agreed_by": "payments"}])
+    repo.promise(
+        due="2027-01-10",
+        renegotiations=[
+            {
+                "on": "2026-11-20",
+                "was": "2026-12-15",
+                "due": "2027-01-10",
+                "reason": "the vendor slipped a week",
+                "agreed_by": "payments",
+            }
+        ],
+    )
     repo.write("notes.md", promise_text(title="Refund API returns in under 200 ms", due="2026-12-30"))
     git.commit("renegotiate", author=BO)
     repo.write("notes.md", "---\ntitle: x\n")  # uncommitted and broken: the history is read from commits
     result = repo.run("build", "--today", "2026-11-21", "--allow-errors")
     assert "no history" not in result.stderr
     page = (repo.root / "site/promises/checkout/index.html").read_text()
-    history = page[page.index('id="history"'):page.index("</section>", page.index('id="history"'))]
-    assert "Created <time datetime=\"2026-10-02\">2 Oct 2026</time> by Ana Lima" in history
-    assert "last changed <time datetime=\"2026-10-04\">4 Oct 2026</time> by Bo Chen" in history
+    history = page[page.index('id="history"') : page.index("</section>", page.index('id="history"'))]
+    assert 'Created <time datetime="2026-10-02">2 Oct 2026</time> by Ana Lima' in history
+    assert 'last changed <time datetime="2026-10-04">4 Oct 2026</time> by Bo Chen' in history
     events = [(chunk.split(" · ")[1], chunk.split("<p>")[1].split("</p>")[0]) for chunk in history.split("<li>")[1:]]
-    assert events == [("Ana Lima", "Created as offered"), ("Cleo Ruiz", "Status offered → promised"),
-                      ("Bo Chen", "Due moved 2026-12-15 → 2027-01-10")]
+    assert events == [
+        ("Ana Lima", "Created as offered"),
+        ("Cleo Ruiz", "Status offered → promised"),
+        ("Bo Chen", "Due moved 2026-12-15 → 2027-01-10"),
+    ]
     feed = (repo.root / "site/feed.xml").read_text()
     assert "<updated>2026-10-04T10:00:00Z</updated>" in feed  # the last commit, in UTC
 
@@ -180,8 +210,9 @@ def test_the_same_commit_builds_the_same_site(repo: Repo, git: Git, tmp_path_fac
     assert "Bo Chen" in (clone / "site/promises/checkout/index.html").read_text()
 
 
-def test_a_shallow_clone_builds_without_history_and_says_so_once(repo: Repo, git: Git,
-                                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_shallow_clone_builds_without_history_and_says_so_once(
+    repo: Repo, git: Git, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     repo.promise()
     git.commit("promise")
     repo.promise(status="delivered", delivered="2026-11-10")
@@ -195,8 +226,9 @@ def test_a_shallow_clone_builds_without_history_and_says_so_once(repo: Repo, git
     assert result.stderr.count("shallow clone") == 1 and "fetch-depth: 0" in result.stderr
     assert 'id="history"' not in (clone / "site/promises/checkout/index.html").read_text()
     # --base needs only the two versions, which a shallow clone has when it holds the base commit
-    (clone / "promises/checkout.md").write_text(promise_text(status="delivered", delivered="2026-11-10",
-                                                             due="2027-01-01"))
+    (clone / "promises/checkout.md").write_text(
+        promise_text(status="delivered", delivered="2026-11-10", due="2027-01-01")
+    )
     assert "P403" in shallow.check("--base", "HEAD").codes()
 
 
@@ -243,11 +275,16 @@ def test_authorship_needs_emails_in_the_registry(repo: Repo, git: Git) -> None:
 
 
 def test_fields_are_read_from_the_front_matter_only() -> None:
-    text = front_matter({**GOOD, "due": "'2026-12-15'  # agreed", "renegotiations": [{"on": "2026-11-01",
-                                                                                       "due": "2026-01-01"}]},
-                        body="status: not this one\n")
-    assert _fields(text.encode()) == {"title": GOOD["title"], "status": "promised", "due": "2026-12-15",
-                                      "promised": "2026-10-03"}
+    text = front_matter(
+        {**GOOD, "due": "'2026-12-15'  # agreed", "renegotiations": [{"on": "2026-11-01", "due": "2026-01-01"}]},
+        body="status: not this one\n",
+    )
+    assert _fields(text.encode()) == {
+        "title": GOOD["title"],
+        "status": "promised",
+        "due": "2026-12-15",
+        "promised": "2026-10-03",
+    }
 
 
 def test_the_history_follows_a_rename(repo: Repo, git: Git) -> None:
@@ -262,8 +299,9 @@ def test_the_history_follows_a_rename(repo: Repo, git: Git) -> None:
 
 
 def test_serve_shows_the_history_and_matches_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitetools import copy_sample, tree_hashes
     from test_serve import CHECKOUT, Served
+
+    from sitetools import copy_sample, tree_hashes
 
     root = copy_sample(tmp_path)
     monkeypatch.chdir(root)

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Git, Repo, promise_text
+from conftest import ROOT, Git, Repo
 
 BIN = Path(sys.executable).parent
-ENV = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
-       "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+    "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+}
 
 
 def bad_and_good(repo: Repo) -> None:
@@ -29,8 +31,9 @@ def bad_and_good(repo: Repo) -> None:
 def pre_commit_run(root: Path, hook: dict, staged: list[str]) -> subprocess.CompletedProcess:
     """What pre-commit does: the entry, the hook's args, then the staged files its `files` pattern matches."""
     files = [name for name in staged if re.search(hook["files"], name)]
-    return subprocess.run([*shlex.split(hook["entry"]), *hook.get("args", []), *files], cwd=root, env=ENV,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [*shlex.split(hook["entry"]), *hook.get("args", []), *files], cwd=root, env=ENV, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("config", [".pre-commit-hooks.yaml", "src/promisesite/scaffold/dot-pre-commit-config.yaml"])

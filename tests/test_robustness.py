@@ -22,8 +22,13 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "PR
 
 
 def build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "promisesite", "build", "--today", TODAY, *args], cwd=root,
-                          env=ENV, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "promisesite", "build", "--today", TODAY, *args],
+        cwd=root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_a_build_killed_midway_leaves_the_previous_site_whole(tmp_path: Path) -> None:
@@ -32,8 +37,13 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole(tmp_path: Path) ->
     before = tree_hashes(root / "site")
     first = sorted((root / "promises").rglob("*.md"))[0]
     first.write_text(first.read_text().replace("title: ", "title: Renamed ", 1))
-    process = subprocess.Popen([sys.executable, "-m", "promisesite", "build", "--no-cache", "--today", TODAY],
-                               cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "promisesite", "build", "--no-cache", "--today", TODAY],
+        cwd=root,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     staging: list[Path] = []
     while time.monotonic() < deadline and process.poll() is None:
@@ -61,8 +71,14 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 def test_serve_under_200_concurrent_requests_while_files_change(tmp_path: Path) -> None:
     root = copy_sample(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY],
-                               cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY],
+        cwd=root,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = ""
         for line in process.stderr:
@@ -72,7 +88,8 @@ def test_serve_under_200_concurrent_requests_while_files_change(tmp_path: Path) 
         assert url, "serve did not start"
         promises = sorted((root / "promises").rglob("*.md"))
         pages = ["", "promises/", "teams/platform/", "overdue/", "promises.json", "feed.xml"] + [
-            f"promises/{p.stem}/" for p in promises]
+            f"promises/{p.stem}/" for p in promises
+        ]
         stop = time.monotonic() + 4
 
         def edit() -> int:
@@ -82,8 +99,11 @@ def test_serve_under_200_concurrent_requests_while_files_change(tmp_path: Path) 
             while time.monotonic() < stop:
                 for path in promises[:6]:
                     text = path.read_text()
-                    path.write_text(text.replace("title: ", "title: X", 1) if "title: X" not in text
-                                    else text.replace("title: X", "title: ", 1))
+                    path.write_text(
+                        text.replace("title: ", "title: X", 1)
+                        if "title: X" not in text
+                        else text.replace("title: X", "title: ", 1)
+                    )
                 victim.unlink()  # deleted while a rebuild may be reading it ...
                 time.sleep(0.05)
                 victim.write_text(kept)  # ... and back
@@ -96,7 +116,7 @@ def test_serve_under_200_concurrent_requests_while_files_change(tmp_path: Path) 
             requests = [pool.submit(fetch, url + pages[n % len(pages)]) for n in range(200)]
             results = [future.result() for future in requests]
             assert editing.result() > 5
-        for (status, body), n in zip(results, range(len(results))):
+        for n, (status, body) in enumerate(results):
             page = pages[n % len(pages)]
             if page == "promises/fax-gateway/" and status == 404:
                 continue  # asked for while its file was deleted: a clean 404 is the right answer

@@ -6,7 +6,8 @@ produce, with the level and, where the spec fixes it, the line.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,13 @@ teams:
   platform: {name: Platform, members: [ana.lima, bo.chen]}
   payments: {name: Payments, members: [bo.chen]}
 """
-RENEGOTIATION = {"on": "2026-11-18", "was": "2026-12-01", "due": "2026-12-15",
-                 "reason": "the upgrade moved one week", "agreed_by": "payments"}
+RENEGOTIATION = {
+    "on": "2026-11-18",
+    "was": "2026-12-01",
+    "due": "2026-12-15",
+    "reason": "the upgrade moved one week",
+    "agreed_by": "payments",
+}
 
 
 def one(**changes: Any) -> Callable[[Repo], None]:
@@ -34,9 +40,11 @@ def raw(text: str | bytes, name: str = "checkout.md") -> Callable[[Repo], None]:
 
 def files(**named: dict[str, Any]) -> Callable[[Repo], None]:
     """Several promises: file name (without .md, `__` for `/`) → changes to GOOD."""
+
     def write(repo: Repo) -> None:
         for name, changes in named.items():
             repo.promise(name.replace("__", "/") + ".md", **changes)
+
     return write
 
 
@@ -44,6 +52,7 @@ def with_registry(setup: Callable[[Repo], None]) -> Callable[[Repo], None]:
     def write(repo: Repo) -> None:
         repo.config(REGISTRY)
         setup(repo)
+
     return write
 
 
@@ -64,18 +73,43 @@ CASES = [
     ("local-tag", raw("---\ntitle: !secret x\n---\n"), "P003", "error", 2),
     ("not-a-mapping", raw("---\n- a\n- b\n---\n"), "P003", "error", None),
     ("empty-front-matter", raw("---\n---\nbody\n"), "P003", "error", 1),
-    ("duplicate-key", raw(promise_text() .replace("team: platform", "team: platform\nteam: payments")),
-     "P003", "error", 6),
-    ("alias-bomb", raw("---\na: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6)) + "---\n"),
-     "P003", "error", None),
+    (
+        "duplicate-key",
+        raw(promise_text().replace("team: platform", "team: platform\nteam: payments")),
+        "P003",
+        "error",
+        6,
+    ),
+    (
+        "alias-bomb",
+        raw(
+            "---\na: &a [x,x,x,x,x,x,x,x,x,x]\n"
+            + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6))
+            + "---\n"
+        ),
+        "P003",
+        "error",
+        None,
+    ),
     ("deep-nesting", raw("---\ntitle: " + "[" * 500 + "]" * 500 + "\n---\n"), "P003", "error", None),
     ("yaml-ok", one(), "P003", None, None),
     # P004 unknown-field
     ("misspelt-key", raw(promise_text().replace("customer:", "custmer:")), "P004", "error", 4),
     ("unknown-renegotiation-key", one(renegotiations=[{**RENEGOTIATION, "agreed": "payments"}]), "P004", "error", 19),
-    ("known-keys", one(measured_by="payments", standards=["ISO 8601 dates"], risks=["the upgrade slips"],
-                       help="ask bo.chen", confidence="high", tags=["perf"]), "P004", None, None),
+    (
+        "known-keys",
+        one(
+            measured_by="payments",
+            standards=["ISO 8601 dates"],
+            risks=["the upgrade slips"],
+            help="ask bo.chen",
+            confidence="high",
+            tags=["perf"],
+        ),
+        "P004",
+        None,
+        None,
+    ),
     # P005 bad-type
     ("conditions-as-string", one(done_when="the dashboard is live"), "P005", "error", 10),
     ("name-as-handle", one(promiser="Ana Lima"), "P005", "error", 3),
@@ -91,8 +125,13 @@ CASES = [
     ("no-title", one(title=None), "P006", "error", 1),
     ("empty-promiser", raw(promise_text().replace("promiser: ana.lima", "promiser:")), "P006", "error", 3),
     ("revoked-without-reason", one(status="revoked", closed="2026-11-01"), "P006", "error", 1),
-    ("revoked-with-reason", one(status="revoked", closed="2026-11-01", closed_reason="the budget was cut"),
-     "P006", None, None),
+    (
+        "revoked-with-reason",
+        one(status="revoked", closed="2026-11-01", closed_reason="the budget was cut"),
+        "P006",
+        None,
+        None,
+    ),
     # P007 bad-status
     ("unknown-status", one(status="in-flight"), "P007", "error", 6),
     ("status-ok", one(), "P007", None, None),
@@ -121,10 +160,20 @@ CASES = [
     # P103 date-order
     ("due-before-promised", one(due="2026-09-15"), "P103", "error", 9),
     ("promised-before-requested", one(requested="2026-10-05"), "P103", "error", 8),
-    ("accepted-before-delivered", one(status="accepted", delivered="2026-12-01", accepted="2026-11-30"),
-     "P103", "error", None),
-    ("closed-before-promised", one(status="cancelled", closed="2026-09-01", closed_reason="budget cut"),
-     "P103", "error", None),
+    (
+        "accepted-before-delivered",
+        one(status="accepted", delivered="2026-12-01", accepted="2026-11-30"),
+        "P103",
+        "error",
+        None,
+    ),
+    (
+        "closed-before-promised",
+        one(status="cancelled", closed="2026-09-01", closed_reason="budget cut"),
+        "P103",
+        "error",
+        None,
+    ),
     ("same-day-is-in-order", one(requested="2026-10-03", promised="2026-10-03"), "P103", None, None),
     # P104 missing-milestone
     ("delivered-without-date", one(status="delivered"), "P104", "error", 1),
@@ -137,8 +186,13 @@ CASES = [
     ("tbd-condition", one(done_when=["p95 below 300 ms", "TBD"]), "P202", "error", 12),
     ("question-marks", one(done_when=["the export works for ??? customers"]), "P202", "error", 11),
     ("todo-in-title", one(title="TODO checkout latency under 300 ms"), "P202", "error", 2),
-    ("placeholder-quoted", one(done_when=['the button reads "TBD" until the price loads within 2 s']),
-     "P202", None, None),
+    (
+        "placeholder-quoted",
+        one(done_when=['the button reads "TBD" until the price loads within 2 s']),
+        "P202",
+        None,
+        None,
+    ),
     # P203 hedge
     ("try-in-title", one(title="Try to get checkout p95 latency under 300 ms"), "P203", "error", 2),
     ("best-effort-hyphen", one(done_when=["best-effort delivery of the report by 09:00"]), "P203", "error", 11),
@@ -157,18 +211,44 @@ CASES = [
     ("faster-export", one(done_when=["the export is faster"]), "P205", "error", 11),
     ("investigating", one(done_when=["investigating the cause of the outage"]), "P205", "error", 11),
     ("improve-with-number", one(done_when=["improve cold start of the app to under 2 seconds"]), "P205", None, None),
-    ("improve-with-comparator-word", one(done_when=["improve the hit rate to at least half of requests"]),
-     "P205", None, None),
+    (
+        "improve-with-comparator-word",
+        one(done_when=["improve the hit rate to at least half of requests"]),
+        "P205",
+        None,
+        None,
+    ),
     ("improve-with-symbol", one(done_when=["improved latency: p95 < p50 of last year"]), "P205", None, None),
     ("unmeasurable-in-title-only", one(title="Improve checkout: p95 under 300 ms"), "P205", None, None),
     # P206 weasel (a warning: exit 0)
-    ("fairly", one(done_when=["p95 below 300 ms", "the runbook has a fairly complete section on rollbacks"]),
-     "P206", "warning", 12),
+    (
+        "fairly",
+        one(done_when=["p95 below 300 ms", "the runbook has a fairly complete section on rollbacks"]),
+        "P206",
+        "warning",
+        12,
+    ),
     ("etc", one(done_when=["the export has invoice, date, amount etc."]), "P206", "warning", 11),
-    ("weasel-waived", one(done_when=["the runbook has a fairly complete section"],
-                          waivers=[{"rule": "P206", "reason": "quoting the runbook's own title"}]), "P206", None, None),
-    ("waived-by-name", one(done_when=["the runbook has a fairly complete section"],
-                           waivers=[{"rule": "weasel", "reason": "quoting the runbook's own title"}]), "P206", None, None),
+    (
+        "weasel-waived",
+        one(
+            done_when=["the runbook has a fairly complete section"],
+            waivers=[{"rule": "P206", "reason": "quoting the runbook's own title"}],
+        ),
+        "P206",
+        None,
+        None,
+    ),
+    (
+        "waived-by-name",
+        one(
+            done_when=["the runbook has a fairly complete section"],
+            waivers=[{"rule": "weasel", "reason": "quoting the runbook's own title"}],
+        ),
+        "P206",
+        None,
+        None,
+    ),
     ("longest-match-wins", one(done_when=["alerts are routed as appropriate"]), "P206", None, None),
     ("longest-match-is-hedge", one(done_when=["alerts are routed as appropriate"]), "P203", "error", 11),
     # P301 self-promise
@@ -178,8 +258,13 @@ CASES = [
     # P302 unknown-handle
     ("unknown-promiser", with_registry(one(promiser="anna.lima")), "P302", "error", 3),
     ("unknown-team", with_registry(one(team="platfrom")), "P302", "error", 5),
-    ("unknown-agreed-by", with_registry(one(due="2026-12-15", renegotiations=[{**RENEGOTIATION, "agreed_by": "payment"}])),
-     "P302", "error", 18),
+    (
+        "unknown-agreed-by",
+        with_registry(one(due="2026-12-15", renegotiations=[{**RENEGOTIATION, "agreed_by": "payment"}])),
+        "P302",
+        "error",
+        18,
+    ),
     ("registered", with_registry(one()), "P302", None, None),
     ("no-registry-any-handle", one(promiser="zed.unknown"), "P302", None, None),
     # P303 handle-collision
@@ -187,21 +272,41 @@ CASES = [
     ("one-spelling", files(a={}, b={}), "P303", None, None),
     # P401 renegotiation-mismatch
     ("due-differs", one(renegotiations=[{**RENEGOTIATION, "due": "2026-12-10"}]), "P401", "error", 9),
-    ("was-differs", one(renegotiations=[RENEGOTIATION.copy() | {"due": "2026-12-08"},
-                                        {**RENEGOTIATION, "on": "2026-11-19", "was": "2026-12-10"}]), "P401", "error", 20),
+    (
+        "was-differs",
+        one(
+            renegotiations=[
+                RENEGOTIATION.copy() | {"due": "2026-12-08"},
+                {**RENEGOTIATION, "on": "2026-11-19", "was": "2026-12-10"},
+            ]
+        ),
+        "P401",
+        "error",
+        20,
+    ),
     ("renegotiation-ok", one(renegotiations=[RENEGOTIATION]), "P401", None, None),
     # P402 renegotiation-incomplete
     ("no-reason", one(renegotiations=[{k: v for k, v in RENEGOTIATION.items() if k != "reason"}]), "P402", "error", 14),
     ("agreed-by-promiser", one(renegotiations=[{**RENEGOTIATION, "agreed_by": "ana.lima"}]), "P402", "error", 18),
-    ("agreed-by-customer-team-member", with_registry(one(renegotiations=[{**RENEGOTIATION, "agreed_by": "bo.chen"}])),
-     "P402", None, None),
+    (
+        "agreed-by-customer-team-member",
+        with_registry(one(renegotiations=[{**RENEGOTIATION, "agreed_by": "bo.chen"}])),
+        "P402",
+        None,
+        None,
+    ),
     ("complete", one(renegotiations=[RENEGOTIATION]), "P402", None, None),
     # P404 overdue
     ("overdue", one(due="2026-11-01"), "P404", "warning", 9),
     ("delivered-on-time", one(due="2026-11-01", status="delivered", delivered="2026-10-30"), "P404", None, None),
     ("delivered-late", one(due="2026-11-01", status="delivered", delivered="2026-11-10"), "P404", "warning", 9),
-    ("closed-is-never-overdue", one(due="2026-11-01", status="accepted", delivered="2026-10-30", accepted="2026-10-31"),
-     "P404", None, None),
+    (
+        "closed-is-never-overdue",
+        one(due="2026-11-01", status="accepted", delivered="2026-10-30", accepted="2026-10-31"),
+        "P404",
+        None,
+        None,
+    ),
     ("due-today", one(due="2026-11-21"), "P404", None, None),
     # P405 at-risk-without-help
     ("low-without-help", one(confidence="low"), "P405", "warning", 13),
@@ -215,13 +320,19 @@ CASES = [
     ("chain-is-not-cycle", files(a={"serves": "b"}, b={"serves": "c"}, c={}), "P502", None, None),
     # P503 child-after-parent
     ("child-later", files(child={"serves": "parent"}, parent={"due": "2026-12-01"}), "P503", "warning", 9),
-    ("child-earlier", files(child={"serves": "parent", "due": "2026-11-30"}, parent={"due": "2026-12-01"}),
-     "P503", None, None),
+    (
+        "child-earlier",
+        files(child={"serves": "parent", "due": "2026-11-30"}, parent={"due": "2026-12-01"}),
+        "P503",
+        None,
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize("setup, code, level, line", [pytest.param(*case[1:], id=f"{case[2]}-{case[0]}")
-                                                      for case in CASES])
+@pytest.mark.parametrize(
+    "setup, code, level, line", [pytest.param(*case[1:], id=f"{case[2]}-{case[0]}") for case in CASES]
+)
 def test_rule(repo: Repo, setup, code: str, level: str | None, line: int | None) -> None:
     setup(repo)
     result = repo.check()
@@ -256,10 +367,15 @@ def test_word_finding_points_at_the_word(repo: Repo) -> None:
 
 
 def test_the_example_promise_of_the_spec_passes(repo: Repo) -> None:
-    repo.promise(measured_by="payments", standards=["load test at 3x last year's peak traffic passes"],
-                 risks=["the database upgrade (INFRA-12) may slip; mitigation: read replica fallback"],
-                 help="ask bo.chen (database on-call) if the upgrade slips past 2026-11-20",
-                 confidence="high", tags="[performance, holiday]", renegotiations=[RENEGOTIATION])
+    repo.promise(
+        measured_by="payments",
+        standards=["load test at 3x last year's peak traffic passes"],
+        risks=["the database upgrade (INFRA-12) may slip; mitigation: read replica fallback"],
+        help="ask bo.chen (database on-call) if the upgrade slips past 2026-11-20",
+        confidence="high",
+        tags="[performance, holiday]",
+        renegotiations=[RENEGOTIATION],
+    )
     result = repo.check()
     assert (result.exit_code, result.findings) == (0, [])
 
@@ -296,8 +412,13 @@ def test_on_is_a_key_not_a_boolean(repo: Repo) -> None:
 
 
 def test_every_status_with_its_dates_is_valid(repo: Repo) -> None:
-    dates = {"requested": "2026-10-01", "promised": "2026-10-03", "delivered": "2026-12-01",
-             "accepted": "2026-12-02", "closed": "2026-11-01"}
+    dates = {
+        "requested": "2026-10-01",
+        "promised": "2026-10-03",
+        "delivered": "2026-12-01",
+        "accepted": "2026-12-02",
+        "closed": "2026-11-01",
+    }
     from promisesite.model import Status
 
     for status in Status:

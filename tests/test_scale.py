@@ -69,6 +69,7 @@ def test_check_never_renders_markdown(repo: Repo, monkeypatch: pytest.MonkeyPatc
 
 # --- the build cache -------------------------------------------------------------------------
 
+
 def _mtimes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
@@ -106,7 +107,9 @@ def test_cached_bodies_are_not_rendered_again(repo: Repo, monkeypatch: pytest.Mo
     copy_sample(repo.root)
     calls = []
     original = markdown.MarkdownRenderer.__call__
-    monkeypatch.setattr(markdown.MarkdownRenderer, "__call__", lambda self, text: calls.append(1) or original(self, text))
+    monkeypatch.setattr(
+        markdown.MarkdownRenderer, "__call__", lambda self, text: calls.append(1) or original(self, text)
+    )
     assert repo.run("build", "--today", TODAY).exit_code == 0
     assert len(calls) >= 15
     calls.clear()
@@ -151,16 +154,19 @@ def test_the_cache_is_beside_the_config_and_ignores_itself(repo: Repo) -> None:
 
 # --- the gfm engine ----------------------------------------------------------------------------
 
+
 def test_gfm_engine_renders_tables_and_stays_safe(repo: Repo) -> None:
     pytest.importorskip("cmarkgfm")
     repo.config("markdown_engine: gfm\n")
-    body = ("## Plan\n\n| step | owner |\n|---|---|\n| cache | ana |\n\n~~dropped~~ www.example.com\n\n"
-            "<script>alert(1)</script><img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">x</a>\n")
+    body = (
+        "## Plan\n\n| step | owner |\n|---|---|\n| cache | ana |\n\n~~dropped~~ www.example.com\n\n"
+        '<script>alert(1)</script><img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a>\n'
+    )
     repo.write("evil.md", front_matter(GOOD, body=body))
     assert repo.run("build", "--today", TODAY).exit_code == 0
     page = repo.root / "site" / "promises" / "evil" / "index.html"
     html = page.read_text()
-    prose = html[html.index('<div class="prose">'):]
+    prose = html[html.index('<div class="prose">') :]
     assert "<h3>Plan</h3>" in prose and "<table>" in prose and "<del>dropped</del>" in prose
     assert 'href="http://www.example.com"' in prose
     assert "<script" not in prose and "onerror" not in prose and "javascript:" not in prose
@@ -177,6 +183,7 @@ def test_unknown_or_missing_engine_is_a_configuration_error(repo: Repo) -> None:
 
 # --- pagination ----------------------------------------------------------------------------------
 
+
 def test_long_lists_are_paginated_and_linked(corpus: Path, tmp_path: Path) -> None:
     _build(corpus, tmp_path / "site", processes=1)
     site = tmp_path / "site"
@@ -188,8 +195,9 @@ def test_long_lists_are_paginated_and_linked(corpus: Path, tmp_path: Path) -> No
     assert broken_links(site) == []
     data = json.loads((site / "promises.json").read_text())
     assert len(data) == 250
-    first_page = re.findall(r'<td class="title-cell"><a href="(/promises/[^"]+/)"',
-                            (site / "promises" / "index.html").read_text())
+    first_page = re.findall(
+        r'<td class="title-cell"><a href="(/promises/[^"]+/)"', (site / "promises" / "index.html").read_text()
+    )
     assert len(first_page) == len(set(first_page)) == 100
 
 
@@ -201,8 +209,10 @@ def test_gfm_renders_as_github_does_without_leaking() -> None:
 
     convert = _gfm()
     options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
-    body = ("## Plan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~gone~~ www.example.com "
-            "<script>x</script> *em* **strong** [link](https://example.com)\n\n```python\nx = 1\n```\n") * 3
+    body = (
+        "## Plan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~gone~~ www.example.com "
+        "<script>x</script> *em* **strong** [link](https://example.com)\n\n```python\nx = 1\n```\n"
+    ) * 3
     assert convert(body) == cmarkgfm.github_flavored_markdown_to_html(body, options=options)
 
     def rss_mb() -> int:

@@ -11,8 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -30,7 +30,12 @@ class Served:
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY, *args],
-            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         self.log: list[str] = []
         self.url = ""
         deadline = time.monotonic() + 30
@@ -171,8 +176,14 @@ def test_broken_config_keeps_serving(served: Served) -> None:
 def test_editor_temp_files_are_ignored(served: Served) -> None:
     generation = served.status()["generation"]
     folder = served.root / "promises/platform"
-    for name in (".checkout-latency.md.swp", "checkout-latency.md~", ".#checkout-latency.md", "4913",
-                 "checkout-latency.md___jb_tmp___", ".goutputstream-ABC123"):
+    for name in (
+        ".checkout-latency.md.swp",
+        "checkout-latency.md~",
+        ".#checkout-latency.md",
+        "4913",
+        "checkout-latency.md___jb_tmp___",
+        ".goutputstream-ABC123",
+    ):
         (folder / name).write_text("scratch")
     time.sleep(0.5)  # ten times the quiet period: any rebuild would have happened by now
     assert served.status()["generation"] == generation  # none: nothing a promise file changed
@@ -189,16 +200,22 @@ def test_incremental_series_equals_a_clean_build(tmp_path: Path, monkeypatch: py
         server.edit("promises/mobile/apple-pay.md", "status: countered", "status: promised\npromised: 2026-11-20")
         server.edit("promises/platform/load-test.md", "serves: holiday-readiness\n", "")  # leaves the tree
         (root / "promises/support/new-promise.md").write_text(
-            (root / "promises/support/chat-widget.md").read_text().replace("Live chat", "Callback")
-            .replace("customer: mobile", "customer: ana.lima"))
+            (root / "promises/support/chat-widget.md")
+            .read_text()
+            .replace("Live chat", "Callback")
+            .replace("customer: mobile", "customer: ana.lima")
+        )
         (root / "promises/payments/fax-gateway.md").unlink()
         (root / "promises/mobile/offline-cart.md").rename(root / "promises/mobile/offline-basket.md")
         (root / "promises/platform/admin-sso.md").write_text("---\ntitle: [broken\n---\n")  # broken ...
         server.wait_for(lambda: server.status()["errors"], "the broken file")
         (root / "promises/platform/admin-sso.md").write_text(  # ... and repaired differently
-            (root / "promises/platform/data-retention.md").read_text().replace("7 years", "10 years"))
-        server.wait_for(lambda: not server.status()["errors"] and
-                        server.get("promises/admin-sso/")[1].count("10 years") > 0, "the last edit")
+            (root / "promises/platform/data-retention.md").read_text().replace("7 years", "10 years")
+        )
+        server.wait_for(
+            lambda: not server.status()["errors"] and server.get("promises/admin-sso/")[1].count("10 years") > 0,
+            "the last edit",
+        )
         time.sleep(0.3)  # let any trailing event settle
         served = tree_hashes(root / "served")
     finally:
@@ -213,8 +230,14 @@ def test_incremental_series_equals_a_clean_build(tmp_path: Path, monkeypatch: py
 
 
 def test_never_serves_outside_the_output(served: Served) -> None:
-    for attempt in ("../promisesite.yaml", "%2e%2e/promisesite.yaml", "%2E%2E%2Fpromisesite.yaml",
-                    "assets/..%2f..%2fpromisesite.yaml", "..%5c..%5cpromisesite.yaml", "promises/../../etc/passwd"):
+    for attempt in (
+        "../promisesite.yaml",
+        "%2e%2e/promisesite.yaml",
+        "%2E%2E%2Fpromisesite.yaml",
+        "assets/..%2f..%2fpromisesite.yaml",
+        "..%5c..%5cpromisesite.yaml",
+        "promises/../../etc/passwd",
+    ):
         status, body = served.get(attempt)
         assert status == 404, attempt
         assert "people:" not in body

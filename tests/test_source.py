@@ -41,8 +41,14 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 def test_values_are_text_and_nulls_are_none(loader: str) -> None:
     values, _ = load_yaml(SAMPLE)
     assert values == {
-        "on": "2026-01-01", "title": "Checkout under 300 ms", "empty": None, "tilde": None, "null_word": None,
-        "quoted_tilde": "~", "quoted_empty": "", "numbers": ["1", "1.5", "yes", "no", "0x10"],
+        "on": "2026-01-01",
+        "title": "Checkout under 300 ms",
+        "empty": None,
+        "tilde": None,
+        "null_word": None,
+        "quoted_tilde": "~",
+        "quoted_empty": "",
+        "numbers": ["1", "1.5", "yes", "no", "0x10"],
         "nested": [{"on": "2026-11-18", "due": "2026-12-15"}],
     }
 
@@ -55,14 +61,17 @@ def test_every_key_and_item_has_its_position(loader: str) -> None:
     assert positions["title="] == (3, 8)  # where the value starts, for words inside it
 
 
-@pytest.mark.parametrize("text, where", [
-    ("a: !!python/object/apply:os.system [ls]\n", (1, 4)),
-    ("a: !!binary aGk=\n", (1, 4)),
-    ("a: !custom x\n", (1, 4)),
-    ("a: 1\na: 2\n", (2, 1)),
-    ("? [x]\n: 1\n", (1, 3)),
-    ("a: [1\n", (1, 4)),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("a: !!python/object/apply:os.system [ls]\n", (1, 4)),
+        ("a: !!binary aGk=\n", (1, 4)),
+        ("a: !custom x\n", (1, 4)),
+        ("a: 1\na: 2\n", (2, 1)),
+        ("? [x]\n: 1\n", (1, 3)),
+        ("a: [1\n", (1, 4)),
+    ],
+)
 def test_refused(loader: str, text: str, where: tuple[int, int]) -> None:
     with pytest.raises(YamlRefused) as refused:
         load_yaml(text)
@@ -75,8 +84,16 @@ def test_body_and_its_first_line() -> None:
     assert doc.body == "\nThe body.\n" and doc.body_line == 4
 
 
-@pytest.mark.parametrize("text", ["\ufeff---\r\ntitle: x\r\n---\r\n\r\nThe body.\r\n", "---\ntitle: x\n...\nBody\n",
-                                  "---\ntitle: x\n---\n", "no front matter\n", "---\nnever closed\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeff---\r\ntitle: x\r\n---\r\n\r\nThe body.\r\n",
+        "---\ntitle: x\n...\nBody\n",
+        "---\ntitle: x\n---\n",
+        "no front matter\n",
+        "---\nnever closed\n",
+    ],
+)
 def test_read_body_skips_the_front_matter_as_the_parser_does(tmp_path, text: str) -> None:
     path = tmp_path / "a.md"
     path.write_bytes(text.encode("utf-8"))

@@ -23,8 +23,14 @@ def on_a_terminal(cwd: Path, *args: str, env: dict[str, str] | None = None) -> s
     master, slave = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SOURCE_DATE_EPOCH")}
     environment.update({"TERM": "xterm", **(env or {})})
-    process = subprocess.Popen([sys.executable, "-m", "promisesite", *args], cwd=cwd, stdin=subprocess.DEVNULL,
-                               stdout=slave, stderr=slave, env=environment)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "promisesite", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=environment,
+    )
     os.close(slave)
     shown = b""
     while True:
@@ -127,9 +133,14 @@ def test_serve_colours_and_times_its_lines_on_a_terminal(tmp_path: Path) -> None
     root = copy_sample(tmp_path)
     master, slave = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SOURCE_DATE_EPOCH")}
-    process = subprocess.Popen([sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY,
-                                "--color", "always", "-v"], cwd=root, stdin=subprocess.DEVNULL, stdout=slave,
-                               stderr=slave, env={**environment, "TERM": "xterm"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY, "--color", "always", "-v"],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env={**environment, "TERM": "xterm"},
+    )
     os.close(slave)
     shown = ""
 

@@ -13,19 +13,19 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .cache import BuildCache
 from .check import CheckResult, history_of, run_check
 from .config import Config
 from .errors import UserError
 from .findings import Finding
-from .model import History
-from .read.history import head
 from .ledger import Ledger
+from .model import History
 from .parallel import available_cores
+from .read.history import head
 from .site.lock import OutputLock
 from .site.markdown import engine_version
 from .site.pages import Memo, Site
@@ -71,18 +71,25 @@ class _Clock:
             self.last = now
 
 
-def build(config: Config, today: dt.date, output: Path, strict: bool = False, allow_errors: bool = False,
-          use_cache: bool = True, processes: int | None = None,
-          progress: Callable[[int, int], None] | None = None, timings: bool = False,
-          say: Callable[[str], None] | None = None) -> BuildResult:
+def build(
+    config: Config,
+    today: dt.date,
+    output: Path,
+    strict: bool = False,
+    allow_errors: bool = False,
+    use_cache: bool = True,
+    processes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    timings: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Validate, and unless errors stop it (or `allow_errors`), render and swap in the new site.
     `progress(done, total)` hears how the rendering goes; `timings` prints each phase's time; `say`
     hears that the build waits for another one writing the same output."""
     check_output(output, config)
     with OutputLock(output, "build", wait=True, say=say):
         try:
-            return _build(config, today, output, strict, allow_errors, use_cache, processes, progress,
-                          _Clock(timings))
+            return _build(config, today, output, strict, allow_errors, use_cache, processes, progress, _Clock(timings))
         except OSError as error:
             raise OutputFailed(_failure(error, config.relative(output))) from None
 
@@ -98,44 +105,82 @@ def _failure(error: OSError, where: str) -> str:
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         advice = f"make the folder that holds {where}/ writable, or choose another with --output"
     elif error.errno in (errno.EBUSY, errno.EXDEV):
-        advice = (f"{where}/ is a mount point (or on another file system than the folder that holds it), and "
-                  f"the output folder is replaced whole on every build: build into a folder inside it, e.g. "
-                  f"--output {where}/site")
+        advice = (
+            f"{where}/ is a mount point (or on another file system than the folder that holds it), and "
+            f"the output folder is replaced whole on every build: build into a folder inside it, e.g. "
+            f"--output {where}/site"
+        )
     else:
         advice = "fix that, or choose another folder with --output"
     return f"cannot write the site into {where}/ ({what}): the previous site is intact; {advice}"
 
 
-def _build(config: Config, today: dt.date, output: Path, strict: bool, allow_errors: bool, use_cache: bool,
-           processes: int | None, progress: Callable[[int, int], None] | None, clock: _Clock) -> BuildResult:
+def _build(
+    config: Config,
+    today: dt.date,
+    output: Path,
+    strict: bool,
+    allow_errors: bool,
+    use_cache: bool,
+    processes: int | None,
+    progress: Callable[[int, int], None] | None,
+    clock: _Clock,
+) -> BuildResult:
     cache = BuildCache(config, engine_version(config.markdown_engine)) if use_cache else None
     cache_note = cache.note if cache is not None else ""
     fingerprint = ""
     if cache is not None and cache.usable:
-        options = {"today": today, "base_url": config.base_url, "output": output.absolute(), "strict": strict,
-                   "allow_errors": allow_errors, "engine": config.markdown_engine, "source": config.source,
-                   "commit": head(config.source)}
+        options = {
+            "today": today,
+            "base_url": config.base_url,
+            "output": output.absolute(),
+            "strict": strict,
+            "allow_errors": allow_errors,
+            "engine": config.markdown_engine,
+            "source": config.source,
+            "commit": head(config.source),
+        }
         fingerprint = cache.fingerprint(config.sources().files, options)
         state = cache.unchanged(fingerprint, output)
         clock("fingerprint")
         if state is not None:
-            return BuildResult([Finding(**f) for f in state["findings"]], state["files"], state["promises"],
-                               written=False, unchanged=True, pages=sum(p.endswith(".html") for p in state["site"]))
+            return BuildResult(
+                [Finding(**f) for f in state["findings"]],
+                state["files"],
+                state["promises"],
+                written=False,
+                unchanged=True,
+                pages=sum(p.endswith(".html") for p in state["site"]),
+            )
     history = history_of(config)
     clock("history")
     result = run_check(config, today, strict=strict, keep_bodies=False, history=history)  # pages read bodies
     clock("check")
     if result.exit_code(strict) and not allow_errors:
-        return BuildResult(result.findings, len(result.files), len(result.promises), written=False,
-                           note=history.note, cache_note=cache_note)
+        return BuildResult(
+            result.findings,
+            len(result.files),
+            len(result.promises),
+            written=False,
+            note=history.note,
+            cache_note=cache_note,
+        )
     cached_bodies = cache.bodies() if cache is not None else {}
-    site = Site(ledger_of(result, config, today, history), config, memo=Memo(cached_bodies, keep_bodies=False),
-                read_bodies=True)
+    site = Site(
+        ledger_of(result, config, today, history), config, memo=Memo(cached_bodies, keep_bodies=False), read_bodies=True
+    )
     plan = site.plan()
     clock("ledger and plan")
     previous = cache.previous(output) if cache is not None else {}
-    hashes, drained = write_plan(output, plan, previous, workers=processes or available_cores(),
-                                 collect=site.memo.drain, batches=site.batches(plan), progress=progress)
+    hashes, drained = write_plan(
+        output,
+        plan,
+        previous,
+        workers=processes or available_cores(),
+        collect=site.memo.drain,
+        batches=site.batches(plan),
+        progress=progress,
+    )
     clock("render and write")
     if cache is not None:
         new_bodies: dict[str, str] = {}
@@ -147,10 +192,17 @@ def _build(config: Config, today: dt.date, output: Path, strict: bool, allow_err
         bodies = None
         if new_bodies or shown != cached_bodies.keys():
             bodies = {key: html for key, html in {**cached_bodies, **new_bodies}.items() if key in shown}
-        cache.save(fingerprint, output, hashes, bodies, result.findings, len(result.files),
-                   len(result.promises))
+        cache.save(fingerprint, output, hashes, bodies, result.findings, len(result.files), len(result.promises))
         clock("cache")
     rewritten = sum(1 for path, digest in hashes.items() if previous.get(path, [""])[0] != digest)
-    return BuildResult(result.findings, len(result.files), len(result.promises), written=True,
-                       pages=sum(1 for name in hashes if name.endswith(".html")), outputs=len(hashes),
-                       rewritten=rewritten, note=history.note, cache_note=cache_note)
+    return BuildResult(
+        result.findings,
+        len(result.files),
+        len(result.promises),
+        written=True,
+        pages=sum(1 for name in hashes if name.endswith(".html")),
+        outputs=len(hashes),
+        rewritten=rewritten,
+        note=history.note,
+        cache_note=cache_note,
+    )

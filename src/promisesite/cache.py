@@ -20,26 +20,23 @@ import hashlib
 import json
 import os
 import re
-import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import __version__
 from .config import Config
 from .findings import Finding
-from .site.writer import CACHE_FOLDER, file_stamp, write_file
 from .read.files import read_bounded
+from .read.git import is_tracked
+from .site.writer import CACHE_FOLDER, file_stamp, write_file
 
 FOLDER = CACHE_FOLDER
 FORMAT = 2
 MAX_CACHE_FILE = 500 * 10**6  # bytes: a cache file larger than this is not ours (10,000 bodies are ~30 MB)
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 _FINDING_FIELDS = {"path": str, "line": int, "column": int, "code": str, "name": str, "level": str, "message": str}
-
-
-def body_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 class BuildCache:
@@ -98,14 +95,23 @@ class BuildCache:
             return {}
         bodies = _load(self._bodies_file, self.version)
         if not isinstance(bodies, dict) or not all(
-                isinstance(key, str) and _HEX40.fullmatch(key) and isinstance(html, str) for key, html in bodies.items()):
+            isinstance(key, str) and _HEX40.fullmatch(key) and isinstance(html, str) for key, html in bodies.items()
+        ):
             return {}
         return bodies
 
     # --- remembering this build ------------------------------------------------------------------
 
-    def save(self, fingerprint: str, output: Path, hashes: dict[str, str], bodies: dict[str, str] | None,
-             findings: list[Finding], files: int, promises: int) -> None:
+    def save(
+        self,
+        fingerprint: str,
+        output: Path,
+        hashes: dict[str, str],
+        bodies: dict[str, str] | None,
+        findings: list[Finding],
+        files: int,
+        promises: int,
+    ) -> None:
         if not self.usable:
             return
         try:
@@ -113,14 +119,25 @@ class BuildCache:
             if refusal(self.folder, self.config, git=False):
                 return  # made meanwhile by someone else, or as a link
             write_file(self.folder / ".gitignore", b"*\n")
-            write_file(self.folder / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n"
-                                                     b"# promisesite's build cache: safe to delete\n")
+            write_file(
+                self.folder / "CACHEDIR.TAG",
+                b"Signature: 8a477f597d28d172789f06886806bc55\n# promisesite's build cache: safe to delete\n",
+            )
             if bodies is not None:
                 _save(self._bodies_file, self.version, bodies)
             site = {path: [hashes.get(path, ""), *stamp] for path, stamp in listing(output).items()}
-            _save(self._state_file, self.version, {
-                "fingerprint": fingerprint, "output": str(output.absolute()), "site": site,
-                "findings": [asdict(f) for f in findings], "files": files, "promises": promises})
+            _save(
+                self._state_file,
+                self.version,
+                {
+                    "fingerprint": fingerprint,
+                    "output": str(output.absolute()),
+                    "site": site,
+                    "findings": [asdict(f) for f in findings],
+                    "files": files,
+                    "promises": promises,
+                },
+            )
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -140,20 +157,12 @@ def refusal(folder: Path, config: Config, git: bool = True) -> str:
         return f"{shown} is not a folder: remove it"
     if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
         return f"{shown} belongs to another user: remove it, or build as its owner"
-    if git and _tracked(folder, config):
-        return (f"{shown} is committed to git, and a committed cache is not trusted: remove it from git with "
-                f"`git rm -r --cached {shown}`")
+    if git and is_tracked(folder.parent, folder.name):
+        return (
+            f"{shown} is committed to git, and a committed cache is not trusted: remove it from git with "
+            f"`git rm -r --cached {shown}`"
+        )
     return ""
-
-
-def _tracked(folder: Path, config: Config) -> bool:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C"}
-    try:
-        done = subprocess.run(["git", "ls-files", "-z", "--", folder.name], cwd=folder.parent, env=env,
-                              capture_output=True, check=False, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0 and bool(done.stdout)
 
 
 def listing(folder: Path) -> dict[str, list[int]]:
@@ -216,13 +225,29 @@ def _is_state(state: Any) -> bool:
     if not isinstance(state, dict):
         return False
     kinds: dict[str, Callable[[Any], bool]] = {
-        "fingerprint": lambda v: isinstance(v, str), "output": lambda v: isinstance(v, str),
-        "files": lambda v: type(v) is int, "promises": lambda v: type(v) is int,
-        "site": lambda v: isinstance(v, dict) and all(
-            isinstance(k, str) and isinstance(e, list) and len(e) in (1, 5) and isinstance(e[0], str)
-            and all(type(n) is int for n in e[1:]) for k, e in v.items()),
-        "findings": lambda v: isinstance(v, list) and all(
-            isinstance(f, dict) and f.keys() == _FINDING_FIELDS.keys()
-            and all(type(f[k]) is t for k, t in _FINDING_FIELDS.items()) for f in v),
+        "fingerprint": lambda v: isinstance(v, str),
+        "output": lambda v: isinstance(v, str),
+        "files": lambda v: type(v) is int,
+        "promises": lambda v: type(v) is int,
+        "site": lambda v: (
+            isinstance(v, dict)
+            and all(
+                isinstance(k, str)
+                and isinstance(e, list)
+                and len(e) in (1, 5)
+                and isinstance(e[0], str)
+                and all(type(n) is int for n in e[1:])
+                for k, e in v.items()
+            )
+        ),
+        "findings": lambda v: (
+            isinstance(v, list)
+            and all(
+                isinstance(f, dict)
+                and f.keys() == _FINDING_FIELDS.keys()
+                and all(type(f[k]) is t for k, t in _FINDING_FIELDS.items())
+                for f in v
+            )
+        ),
     }
     return state.keys() == kinds.keys() and all(check(state[key]) for key, check in kinds.items())

@@ -53,8 +53,13 @@ class CheckResult:
         return 0
 
 
-def context_of(config: Config, today: dt.date, history: History | None = None,
-               base: dict[str, Promise] | None = None, revision: str = "") -> Context:
+def context_of(
+    config: Config,
+    today: dt.date,
+    history: History | None = None,
+    base: dict[str, Promise] | None = None,
+    revision: str = "",
+) -> Context:
     """What the rules may know for this config and day."""
     return Context(config.registry, today, compiled(config.vague_words), history or History(), base or {}, revision)
 
@@ -89,8 +94,9 @@ PARALLEL_MIN = 1000  # files; below this, forking costs more than it saves
 SHARES_PER_WORKER = 8
 
 
-def check_files(files: dict[str, Path], config: Config, context: Context,
-                keep_bodies: bool = True) -> tuple[list[Promise], list[Finding]]:
+def check_files(
+    files: dict[str, Path], config: Config, context: Context, keep_bodies: bool = True
+) -> tuple[list[Promise], list[Finding]]:
     """Read and check every file on its own, in path order; in forked workers when there are many."""
     global _JOB
     names = sorted(files)
@@ -122,19 +128,28 @@ def _check_share(share: tuple[int, int]) -> tuple[int, list[tuple[Promise | None
     return index, [_check_one(files[rel], rel, config, context, keep_bodies) for rel in names[index::count]]
 
 
-def _check_one(path: Path, rel: str, config: Config, context: Context,
-               keep_bodies: bool) -> tuple[Promise | None, list[Finding]]:
+def _check_one(
+    path: Path, rel: str, config: Config, context: Context, keep_bodies: bool
+) -> tuple[Promise | None, list[Finding]]:
     """One file's rules; the promise keeps only what the other rules and the pages need."""
     promise, found = check_document(read_document(path, rel, config.repository, config.max_file_size), context)
     if promise is not None:
-        positions = {key: value for key, value in promise.positions.items()
-                     if key in KEPT_KEYS or key.endswith(KEPT_SUFFIXES)}
+        positions = {
+            key: value for key, value in promise.positions.items() if key in KEPT_KEYS or key.endswith(KEPT_SUFFIXES)
+        }
         promise = replace(promise, positions=positions, body=promise.body if keep_bodies else "")
     return promise, found
 
 
-def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict: bool = False,
-              keep_bodies: bool = True, base: str | None = None, history: History | None = None) -> CheckResult:
+def run_check(
+    config: Config,
+    today: dt.date,
+    paths: Sequence[Path] = (),
+    strict: bool = False,
+    keep_bodies: bool = True,
+    base: str | None = None,
+    history: History | None = None,
+) -> CheckResult:
     """Check the source folder; with `paths`, report only on those files (cross-file rules still see all).
 
     With `base`, each changed file is also compared with its version at that git revision (the BASE
@@ -145,8 +160,10 @@ def run_check(config: Config, today: dt.date, paths: Sequence[Path] = (), strict
     if paths:
         reported = _named(paths, config, files, problems)
     elif not config.source.is_dir():
-        raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
-                         "run `promisesite init`, or set `source:` in promisesite.yaml")
+        raise UsageError(
+            f"the source folder {config.relative(config.source)}/ does not exist: create it, "
+            "run `promisesite init`, or set `source:` in promisesite.yaml"
+        )
     else:
         reported = [*files, *problems]
     context = context_of(config, today, history)
@@ -167,8 +184,10 @@ def _named(paths: Sequence[Path], config: Config, files: dict[str, Path], proble
         found: list[Path] = []
         if path.is_dir() and path.is_symlink():
             rel = config.relative(path)
-            problems[rel] = (f"folder is a symbolic link (to {os.readlink(path)}), which promisesite does "
-                             "not follow: name the folder it leads to, or move the files into the source folder")
+            problems[rel] = (
+                f"folder is a symbolic link (to {os.readlink(path)}), which promisesite does "
+                "not follow: name the folder it leads to, or move the files into the source folder"
+            )
             reported.append(rel)
         elif path.is_dir():
             named = walk(path, config.relative(path).rstrip("/") + "/")
@@ -188,12 +207,15 @@ def _base(config: Config, today: dt.date, revision: str) -> dict[str, Promise]:
     try:
         return read_base(config.source, config.root, revision, config.registry, today, config.max_file_size)
     except GitError as error:
-        raise UsageError(f"--base {revision}: {error}: name a branch, tag or commit that git knows here; in CI, "
-                         "fetch it first (e.g. `git fetch origin main`, or `fetch-depth: 0`)") from None
+        raise UsageError(
+            f"--base {revision}: {error}: name a branch, tag or commit that git knows here; in CI, "
+            "fetch it first (e.g. `git fetch origin main`, or `fetch-depth: 0`)"
+        ) from None
 
 
-def settle(promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config,
-           strict: bool) -> CheckResult:
+def settle(
+    promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config, strict: bool
+) -> CheckResult:
     """Apply waivers and configured levels, and keep the reported files' findings, sorted."""
     waivers = {p.path: {w.rule for w in p.waivers} for p in promises}
     wanted = set(reported)

@@ -1,4 +1,4 @@
-"""What "today" is: `--today`, else SOURCE_DATE_EPOCH, else the local date (SPEC §4)."""
+"""What "today" is: `--today`, else SOURCE_DATE_EPOCH, else the local date (docs/commands.md)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ def resolve_today(option: str | None = None, environ: dict[str, str] | None = No
         try:
             day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
-            raise BadToday(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp: set it to whole seconds, "
-                           "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") from None
+            raise BadToday(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp: set it to whole seconds, "
+                "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"
+            ) from None
         return _plausible(day, f"SOURCE_DATE_EPOCH={epoch}")
     return dt.date.today()
 

@@ -32,8 +32,10 @@ class Finding:
 
     def as_text(self) -> str:
         """`path:line:col: CODE level name: message` on one line, whatever the path and message hold."""
-        return (f"{printable(self.path)}:{self.line}:{self.column}: {self.code} {self.level} {self.name}: "
-                f"{printable(self.message)}")
+        return (
+            f"{printable(self.path)}:{self.line}:{self.column}: {self.code} {self.level} {self.name}: "
+            f"{printable(self.message)}"
+        )
 
 
 MAX_PER_RULE = 20  # findings of one rule in one file; the rest are counted in one more finding
@@ -53,8 +55,13 @@ def bounded(findings: Sequence[Finding], limit: int = MAX_PER_RULE) -> list[Find
             kept.append(finding)
         elif seen[key] == limit + 1:
             more = totals[key] - limit
-            kept.append(replace(finding, message=f"and {plural(more, 'more ' + finding.code + ' finding')} in "
-                                                 f"this file, not listed: fix the {limit} above, then check again"))
+            kept.append(
+                replace(
+                    finding,
+                    message=f"and {plural(more, 'more ' + finding.code + ' finding')} in "
+                    f"this file, not listed: fix the {limit} above, then check again",
+                )
+            )
     return kept
 
 

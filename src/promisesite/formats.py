@@ -35,8 +35,10 @@ def format_github(findings: Sequence[Finding], files_checked: int, rules: Sequen
     """GitHub Actions workflow commands: annotations on the pull request's diff."""
     out = []
     for f in findings:
-        props = ",".join(f"{key}={_github_escape_property(str(value))}" for key, value in (
-            ("file", f.path), ("line", f.line), ("col", f.column), ("title", f"{f.code} {f.name}")))
+        props = ",".join(
+            f"{key}={_github_escape_property(str(value))}"
+            for key, value in (("file", f.path), ("line", f.line), ("col", f.column), ("title", f"{f.code} {f.name}"))
+        )
         out.append(f"::{f.level} {props}::{_github_escape_data(f.message)}")
     out.append(summary(findings, files_checked))
     return "\n".join(out) + "\n"
@@ -49,14 +51,17 @@ def format_sarif(findings: Sequence[Finding], files_checked: int, rules: Sequenc
         "name": "promisesite",
         "version": __version__,
         "informationUri": "https://pypi.org/project/promisesite/",
-        "rules": [{
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.why},
-            "help": {"text": rule.help_text(), "markdown": rule.help_markdown()},
-            "defaultConfiguration": {"level": rule.level},
-        } for rule in rules],
+        "rules": [
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.why},
+                "help": {"text": rule.help_text(), "markdown": rule.help_markdown()},
+                "defaultConfiguration": {"level": rule.level},
+            }
+            for rule in rules
+        ],
     }
     results = []
     for f in findings:
@@ -64,10 +69,14 @@ def format_sarif(findings: Sequence[Finding], files_checked: int, rules: Sequenc
             "ruleId": f.code,
             "level": f.level,
             "message": {"text": f.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": f.line, "startColumn": f.column},
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
+                }
+            ],
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
@@ -75,33 +84,47 @@ def format_sarif(findings: Sequence[Finding], files_checked: int, rules: Sequenc
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def format_junit(findings: Sequence[Finding], files_checked: int, rules: Sequence = (),
-                 paths: Iterable[str] = ()) -> str:
+def format_junit(
+    findings: Sequence[Finding], files_checked: int, rules: Sequence = (), paths: Iterable[str] = ()
+) -> str:
     """JUnit XML: one test case per file, failed when the file has an error-level finding."""
     by_path: dict[str, list[Finding]] = {path: [] for path in paths}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)
     failures = sum(any(f.is_error for f in fs) for fs in by_path.values())
     suites = ET.Element("testsuites", name="promisesite", tests=str(len(by_path)), failures=str(failures))
-    suite = ET.SubElement(suites, "testsuite", name="promisesite check", tests=str(len(by_path)),
-                          failures=str(failures), errors="0", skipped="0")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="promisesite check",
+        tests=str(len(by_path)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+    )
     for path in sorted(by_path):
         shown = xml_text(path)
         case = ET.SubElement(suite, "testcase", classname="promisesite.check", name=shown, file=shown)
         errors = [f for f in by_path[path] if f.is_error]
         warnings = [f for f in by_path[path] if not f.is_error]
         if errors:
-            failure = ET.SubElement(case, "failure", type=errors[0].code, message=xml_text(
-                f"{plural(len(errors), 'error')}: {errors[0].message}"))
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=errors[0].code,
+                message=xml_text(f"{plural(len(errors), 'error')}: {errors[0].message}"),
+            )
             failure.text = "\n".join(f.as_text() for f in errors)
         if warnings:
             ET.SubElement(case, "system-out").text = "\n".join(f.as_text() for f in warnings)

@@ -1,4 +1,4 @@
-"""The whole set of promises: lookups, groups, the promise tree, and reliability accounting (SPEC §6).
+"""The whole set of promises: lookups, groups, the promise tree, and reliability accounting (docs/site.md).
 
 Everything here is derived from the promises, the config and today; nothing reads files.
 """
@@ -8,10 +8,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
-import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 from .config import Config
 from .findings import Finding
@@ -29,12 +28,16 @@ class Outcome(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"kept": "kept", "kept-after-renegotiation": "kept after renegotiation", "late": "late",
-                "broken": "broken"}[self.value]
+        return {
+            "kept": "kept",
+            "kept-after-renegotiation": "kept after renegotiation",
+            "late": "late",
+            "broken": "broken",
+        }[self.value]
 
 
 def outcome(promise: Promise, today: dt.date) -> Outcome | None:
-    """The promise's outcome per SPEC §6, or None when it is not (yet) counted."""
+    """The promise's outcome (docs/site.md), or None when it is not (yet) counted."""
     status, due, delivered = promise.status, promise.due, promise.delivered
     if status is Status.REVOKED:
         return Outcome.BROKEN
@@ -104,9 +107,15 @@ class Group:
 
 
 class Ledger:
-    def __init__(self, promises: Sequence[Promise], config: Config, today: dt.date,
-                 findings: Iterable[Finding] = (), waived: Mapping[str, list[Finding]] | None = None,
-                 history: History | None = None):
+    def __init__(
+        self,
+        promises: Sequence[Promise],
+        config: Config,
+        today: dt.date,
+        findings: Iterable[Finding] = (),
+        waived: Mapping[str, list[Finding]] | None = None,
+        history: History | None = None,
+    ):
         self.config, self.today = config, today
         self.history = history or History()  # what git knows of each file; empty outside git
         self.findings: dict[str, list[Finding]] = defaultdict(list)
@@ -142,7 +151,8 @@ class Ledger:
             patched.children[old.serves] = [p for p in self.children.get(old.serves, []) if p.id != promise.id]
             if promise.serves in self.by_id and promise.serves != promise.id:
                 patched.children[promise.serves] = sorted(
-                    [*self.children.get(promise.serves, []), promise], key=lambda p: p.id)
+                    [*self.children.get(promise.serves, []), promise], key=lambda p: p.id
+                )
         return patched
 
     # --- one promise -------------------------------------------------------------------------
@@ -216,8 +226,14 @@ class Ledger:
 
     def due_within(self, days: int) -> list[Promise]:
         end = self.today + dt.timedelta(days=days)
-        return sorted((p for p in self.promises if p.is_open and p.due and self.today <= p.due <= end
-                       and not self.states[p.id].overdue), key=lambda p: (p.due, p.id))
+        return sorted(
+            (
+                p
+                for p in self.promises
+                if p.is_open and p.due and self.today <= p.due <= end and not self.states[p.id].overdue
+            ),
+            key=lambda p: (p.due, p.id),
+        )
 
     def recently_accepted(self, limit: int = 10) -> list[Promise]:
         accepted = [p for p in self.promises if p.status is Status.ACCEPTED and p.accepted]

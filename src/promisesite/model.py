@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
 
 Position = tuple[int, int]  # (line, column), both 1-based, in the promise file
 
@@ -216,11 +216,16 @@ class Promise:
     def overdue_on(self, today: dt.date) -> bool:
         """Open, its due date before today, and not delivered on or before that date: the one meaning
         of "overdue" for the rules (P404), the pages and the accounting."""
-        return (self.is_open and self.due is not None and self.due < today
-                and not (self.delivered is not None and self.delivered <= self.due))
+        return (
+            self.is_open
+            and self.due is not None
+            and self.due < today
+            and not (self.delivered is not None and self.delivered <= self.due)
+        )
 
 
 # --- who: the registry of promisesite.yaml ---------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Person:
@@ -276,6 +281,7 @@ class Registry:
 
 
 # --- what git recorded of each promise file ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Event:

@@ -8,7 +8,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from typing import Iterator
+from collections.abc import Iterator
 
 
 def available_cores() -> int:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 from .errors import UserError
 from .site.writer import write_file
@@ -50,11 +50,15 @@ def init(target: Path, today: dt.date, force: bool = False) -> list[str]:
     top = target.resolve()
     escaping = [name for name in files if not (target / name).parent.resolve().is_relative_to(top)]
     if escaping:
-        raise ScaffoldRefused(f"{target} has folders that are symbolic links out of it ({', '.join(escaping)} would "
-                              "be written elsewhere): nothing was written; remove the links, or choose another folder")
+        raise ScaffoldRefused(
+            f"{target} has folders that are symbolic links out of it ({', '.join(escaping)} would "
+            "be written elsewhere): nothing was written; remove the links, or choose another folder"
+        )
     if existing and not force:
-        raise ScaffoldRefused(f"{target} already has {', '.join(existing)}: nothing was written. Choose an empty "
-                              "folder, or add --force to overwrite those files")
+        raise ScaffoldRefused(
+            f"{target} already has {', '.join(existing)}: nothing was written. Choose an empty "
+            "folder, or add --force to overwrite those files"
+        )
     for name, data in files.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)

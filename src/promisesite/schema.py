@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import (CONFIDENCES, DATE_PATTERN, FIELDS, HANDLE_PATTERN, RENEGOTIATION_FIELDS, RENEGOTIATION_REQUIRED,
-                    SLUG_PATTERN, WAIVER_FIELDS, FieldSpec, Kind, Status)
+from .model import (
+    CONFIDENCES,
+    DATE_PATTERN,
+    FIELDS,
+    HANDLE_PATTERN,
+    RENEGOTIATION_FIELDS,
+    RENEGOTIATION_REQUIRED,
+    SLUG_PATTERN,
+    WAIVER_FIELDS,
+    FieldSpec,
+    Kind,
+    Status,
+)
 
 SCHEMA_ID = "urn:promisesite:schema:promise"
 
@@ -37,13 +48,25 @@ def _property(spec: FieldSpec) -> dict[str, Any]:
     elif kind is Kind.TEXT_LIST:
         prop = {"type": "array", "items": _text()}
     elif kind is Kind.RENEGOTIATIONS:
-        prop = {"type": "array", "items": {
-            "type": "object", "additionalProperties": False, "required": list(RENEGOTIATION_REQUIRED),
-            "properties": {s.name: _property(s) for s in RENEGOTIATION_FIELDS}}}
+        prop = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": list(RENEGOTIATION_REQUIRED),
+                "properties": {s.name: _property(s) for s in RENEGOTIATION_FIELDS},
+            },
+        }
     elif kind is Kind.WAIVERS:
-        prop = {"type": "array", "items": {
-            "type": "object", "additionalProperties": False, "required": ["rule", "reason"],
-            "properties": {s.name: _property(s) for s in WAIVER_FIELDS}}}
+        prop = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["rule", "reason"],
+                "properties": {s.name: _property(s) for s in WAIVER_FIELDS},
+            },
+        }
     else:  # pragma: no cover - every kind is handled above
         raise ValueError(kind)
     return {"description": spec.description, **prop}
@@ -57,8 +80,10 @@ def _status_requires(status: Status) -> dict[str, Any]:
         required.append("done_when")
     if status in (Status.REVOKED, Status.CANCELLED):
         required.append("closed_reason")
-    return {"if": {"properties": {"status": {"const": status.value}}, "required": ["status"]},
-            "then": {"required": required}}
+    return {
+        "if": {"properties": {"status": {"const": status.value}}, "required": ["status"]},
+        "then": {"required": required},
+    }
 
 
 def front_matter_schema() -> dict[str, Any]:

@@ -12,16 +12,18 @@ import os
 import re
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, Sequence
+from typing import IO
 
 import click
 
 from .findings import Finding
 from .formats import format_text
 
-_FINDING = re.compile(r"^(?P<where>\S+:\d+:\d+:) (?P<code>P\d{3}) (?P<level>error|warning) (?P<name>[\w-]+):",
-                      re.MULTILINE)
+_FINDING = re.compile(
+    r"^(?P<where>\S+:\d+:\d+:) (?P<code>P\d{3}) (?P<level>error|warning) (?P<name>[\w-]+):", re.MULTILINE
+)
 _LEVEL_COLOUR = {"error": "red", "warning": "yellow"}
 
 
@@ -50,22 +52,32 @@ class Terminal:
         """Findings in the text format, with their location, code and level coloured when colour is on."""
         stream = sys.stderr if err else sys.stdout
         if self.colours(stream):
-            text = _FINDING.sub(lambda m: (f"{click.style(m['where'], bold=True)} "
-                                           f"{click.style(m['code'], fg=_LEVEL_COLOUR[m['level']], bold=True)} "
-                                           f"{click.style(m['level'], fg=_LEVEL_COLOUR[m['level']])} {m['name']}:"),
-                                text)
+            text = _FINDING.sub(
+                lambda m: (
+                    f"{click.style(m['where'], bold=True)} "
+                    f"{click.style(m['code'], fg=_LEVEL_COLOUR[m['level']], bold=True)} "
+                    f"{click.style(m['level'], fg=_LEVEL_COLOUR[m['level']])} {m['name']}:"
+                ),
+                text,
+            )
         click.echo(text, nl=False, err=err, color=self.colours(stream))
 
     def say(self, text: str, fg: str | None = None) -> None:
         """A message for a person, on stderr; nothing with --quiet."""
         if not self.quiet:
-            click.echo(click.style(text, fg=fg) if fg and self.colours(sys.stderr) else text, err=True,
-                       color=self.colours(sys.stderr))
+            click.echo(
+                click.style(text, fg=fg) if fg and self.colours(sys.stderr) else text,
+                err=True,
+                color=self.colours(sys.stderr),
+            )
 
     def warn(self, text: str, fg: str | None = None) -> None:
         """A message for a person that --quiet keeps: an error, or where to find what was asked for."""
-        click.echo(click.style(text, fg=fg) if fg and self.colours(sys.stderr) else text, err=True,
-                   color=self.colours(sys.stderr))
+        click.echo(
+            click.style(text, fg=fg) if fg and self.colours(sys.stderr) else text,
+            err=True,
+            color=self.colours(sys.stderr),
+        )
 
     def detail(self, text: str) -> None:
         """Only with --verbose."""
@@ -92,8 +104,9 @@ class Progress:
         if not self.enabled or total <= 0 or time.monotonic() - self.started < self.after:
             return
         filled = self.width * done // total
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{100 * done // total:3d}% {done}/{total}")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {100 * done // total:3d}% {done}/{total}"
+        )
         self.stream.flush()
         self.drawn = True
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -38,7 +38,9 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 # Characters that would end a line, move the cursor, recolour a terminal or reorder text when a
 # value from a file is printed: C0 and C1 controls, DEL, line and paragraph separators, bidi controls.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters XML 1.0 does not allow at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -24,8 +24,16 @@ from .options import TERMINAL, config_option, friendly, terminal_options, today_
 @config_option
 @terminal_options
 @friendly
-def build(source: Path | None, output: Path | None, base_url: str | None, strict: bool, allow_errors: bool,
-          no_cache: bool, today: str | None, config_file: Path | None) -> None:
+def build(
+    source: Path | None,
+    output: Path | None,
+    base_url: str | None,
+    strict: bool,
+    allow_errors: bool,
+    no_cache: bool,
+    today: str | None,
+    config_file: Path | None,
+) -> None:
     """Check the promises, then render the site into the output folder.
 
     With an error-level finding the build stops (exit 1) and the previous site is left
@@ -41,8 +49,17 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
     config = with_overrides(load_config(config_file), source=source, output=output, base_url=base_url)
     progress = TERMINAL.progress("Rendering")
     try:
-        result = run_build(config, resolve_today(today), config.output, strict=strict, allow_errors=allow_errors,
-                           use_cache=not no_cache, progress=progress, timings=TERMINAL.verbose, say=TERMINAL.say)
+        result = run_build(
+            config,
+            resolve_today(today),
+            config.output,
+            strict=strict,
+            allow_errors=allow_errors,
+            use_cache=not no_cache,
+            progress=progress,
+            timings=TERMINAL.verbose,
+            say=TERMINAL.say,
+        )
     finally:
         progress.finish()
     if result.findings:
@@ -55,9 +72,11 @@ def build(source: Path | None, output: Path | None, base_url: str | None, strict
     if result.unchanged:
         TERMINAL.say(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).")
     elif result.written:
-        TERMINAL.say(f"Built {result.pages} pages from {result.promises} promises into {where}/ "
-                     f"({result.rewritten} of {result.outputs} files written; the others did not change).",
-                     fg="green")
+        TERMINAL.say(
+            f"Built {result.pages} pages from {result.promises} promises into {where}/ "
+            f"({result.rewritten} of {result.outputs} files written; the others did not change).",
+            fg="green",
+        )
     else:
         TERMINAL.say(f"Not built: fix the errors above (or use --allow-errors); {where}/ is unchanged.", fg="red")
     sys.exit(result.exit_code(strict))

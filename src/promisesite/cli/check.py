@@ -19,20 +19,40 @@ from .options import TERMINAL, Failure, config_option, friendly, terminal_option
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True,
-              help="How to print the findings.")
-@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the findings to this file instead of standard output.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the findings to this file instead of standard output.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too; overdue promises become errors.")
-@click.option("--base", metavar="REV", help="Also compare each changed file with its version at this git revision "
-                                            "(e.g. origin/main): silent due-date moves, status moving back, "
-                                            "changed conditions.")
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Also compare each changed file with its version at this git revision "
+    "(e.g. origin/main): silent due-date moves, status moving back, "
+    "changed conditions.",
+)
 @today_option
 @config_option
 @terminal_options
 @friendly
-def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None, strict: bool, base: str | None,
-          today: str | None, config_file: Path | None) -> None:
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Path | None,
+    strict: bool,
+    base: str | None,
+    today: str | None,
+    config_file: Path | None,
+) -> None:
     """Check promise files: exit 1 on an error-level finding.
 
     PATHS are promise files or folders (default: the configured source folder). Rules
@@ -53,10 +73,13 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
         history = history_of(config)
         if history.note:
             TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")
-    result = run_check(config, resolve_today(today), list(paths), strict=strict, keep_bodies=False, base=base,
-                       history=history)
-    TERMINAL.detail(f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
-                    + (f" against {base}" if base else ""))
+    result = run_check(
+        config, resolve_today(today), list(paths), strict=strict, keep_bodies=False, base=base, history=history
+    )
+    TERMINAL.detail(
+        f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
+        + (f" against {base}" if base else "")
+    )
     if output_format == "text" and not output_file:
         TERMINAL.report(result.findings, len(result.files))
         sys.exit(result.exit_code(strict))
@@ -68,8 +91,9 @@ def check(paths: tuple[Path, ...], output_format: str, output_file: Path | None,
         try:
             write_file(output_file, text.encode("utf-8"))
         except OSError as error:
-            raise Failure(f"cannot write {output_file} ({error.strerror or error}): choose a folder you may "
-                          "write to") from None
+            raise Failure(
+                f"cannot write {output_file} ({error.strerror or error}): choose a folder you may write to"
+            ) from None
         if output_format != "text":
             TERMINAL.say(summary(result.findings, len(result.files)))
     else:

@@ -32,10 +32,12 @@ def init(directory: Path, force: bool, today: str | None) -> None:
     try:
         written = scaffold(directory, resolve_today(today), force=force)
     except OSError as error:
-        raise Failure(f"cannot write into {directory} ({error.strerror or error}): choose a folder you may "
-                      "write to") from None
+        raise Failure(
+            f"cannot write into {directory} ({error.strerror or error}): choose a folder you may write to"
+        ) from None
     for name in written:
         TERMINAL.detail(f"  wrote {directory / name}")
     step = "" if directory == Path(".") else f"cd {directory} && "
-    TERMINAL.say(f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve",
-                 fg="green")
+    TERMINAL.say(
+        f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve", fg="green"
+    )

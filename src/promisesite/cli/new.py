@@ -19,16 +19,31 @@ from .options import TERMINAL, Failure, config_option, friendly, terminal_option
 @click.option("--customer", metavar="HANDLE", help="Who will be satisfied: a person or a team, not the promiser.")
 @click.option("--due", metavar="YYYY-MM-DD", help="By when.")
 @click.option("--team", metavar="HANDLE", help="The team it belongs to (default: the promiser's, from the registry).")
-@click.option("--done-when", "done_when", multiple=True, metavar="TEXT",
-              help="A condition of satisfaction; repeat for several.")
-@click.option("--status", type=click.Choice(STATUSES), default="promised",
-              show_default=True, help="Where the conversation stands.")
+@click.option(
+    "--done-when", "done_when", multiple=True, metavar="TEXT", help="A condition of satisfaction; repeat for several."
+)
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    default="promised",
+    show_default=True,
+    help="Where the conversation stands.",
+)
 @today_option
 @config_option
 @terminal_options
 @friendly
-def new(title: str | None, promiser: str | None, customer: str | None, due: str | None, team: str | None,
-        done_when: tuple[str, ...], status: str, today: str | None, config_file: Path | None) -> None:
+def new(
+    title: str | None,
+    promiser: str | None,
+    customer: str | None,
+    due: str | None,
+    team: str | None,
+    done_when: tuple[str, ...],
+    status: str,
+    today: str | None,
+    config_file: Path | None,
+) -> None:
     """Write a new promise file, with today's date in its milestone.
 
     On a terminal it asks for whatever the options did not give, and checks each answer
@@ -45,8 +60,12 @@ def new(title: str | None, promiser: str | None, customer: str | None, due: str 
     draft = Draft(config, resolve_today(today), status)
     interactive = sys.stdin.isatty()
     given = {"title": title, "promiser": promiser, "customer": customer, "team": team, "due": due}
-    questions = [("title", "Title (what will be true when it is done)"), ("promiser", "Promiser (who promises)"),
-                 ("customer", "Customer (who will be satisfied)"), ("due", "Due date (YYYY-MM-DD)")]
+    questions = [
+        ("title", "Title (what will be true when it is done)"),
+        ("promiser", "Promiser (who promises)"),
+        ("customer", "Customer (who will be satisfied)"),
+        ("due", "Due date (YYYY-MM-DD)"),
+    ]
     if team:
         _take(draft, "team", team)
     for key, question in questions:
@@ -55,13 +74,17 @@ def new(title: str | None, promiser: str | None, customer: str | None, due: str 
         elif interactive:
             _ask(draft, key, question)
         else:
-            raise Failure(f"missing {'TITLE' if key == 'title' else '--' + key}: {_EXAMPLES[key]} (or run "
-                          "`promisesite new` on a terminal to be asked)")
+            raise Failure(
+                f"missing {'TITLE' if key == 'title' else '--' + key}: {_EXAMPLES[key]} (or run "
+                "`promisesite new` on a terminal to be asked)"
+            )
     for condition in done_when:
         _take(draft, "done_when", condition)
     if not interactive and not done_when and status != "requested":
-        raise Failure('missing --done-when: give each condition of satisfaction, e.g. --done-when "p95 of POST '
-                      '/refunds is below 200 ms for 7 days" (only a `requested` promise may have none yet)')
+        raise Failure(
+            'missing --done-when: give each condition of satisfaction, e.g. --done-when "p95 of POST '
+            '/refunds is below 200 ms for 7 days" (only a `requested` promise may have none yet)'
+        )
     if interactive and not done_when:
         number = 1
         optional = status == "requested"
@@ -78,19 +101,23 @@ def new(title: str | None, promiser: str | None, customer: str | None, due: str 
             number += 1
     errors = draft.remaining_errors()
     if errors:
-        raise Failure("the promise would not pass `promisesite check`, so nothing was written:\n  "
-                      + "\n  ".join(errors))
+        raise Failure(
+            "the promise would not pass `promisesite check`, so nothing was written:\n  " + "\n  ".join(errors)
+        )
     path = draft.path()
     if not path.parent.resolve().is_relative_to(config.source.resolve()):
-        raise Failure(f"{config.relative(path.parent)} leads out of the source folder through a symbolic link, so "
-                      "nothing was written: remove the link, or write the promise file by hand")
+        raise Failure(
+            f"{config.relative(path.parent)} leads out of the source folder through a symbolic link, so "
+            "nothing was written: remove the link, or write the promise file by hand"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(draft.text())
     except FileExistsError:
-        raise Failure(f"{config.relative(path)} already exists and was left as it is: choose another title, "
-                      "or edit that file") from None
+        raise Failure(
+            f"{config.relative(path)} already exists and was left as it is: choose another title, or edit that file"
+        ) from None
     except OSError as error:
         raise Failure(f"cannot write {path} ({error.strerror or error})") from None
     TERMINAL.say(f"Wrote {config.relative(path)}", fg="green")

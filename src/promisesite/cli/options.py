@@ -30,14 +30,20 @@ class Failure(click.ClickException):
 
 
 def config_option(command: Callable) -> Callable:
-    return click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-                        help="The site config; default: promisesite.yaml in the current folder.")(command)
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The site config; default: promisesite.yaml in the current folder.",
+    )(command)
 
 
 def today_option(command: Callable) -> Callable:
-    return click.option("--today", metavar="YYYY-MM-DD",
-                        help="The date rules and pages treat as today (default: SOURCE_DATE_EPOCH, "
-                             "else the local date).")(command)
+    return click.option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="The date rules and pages treat as today (default: SOURCE_DATE_EPOCH, else the local date).",
+    )(command)
 
 
 def terminal_options(command: Callable) -> Callable:
@@ -48,11 +54,21 @@ def terminal_options(command: Callable) -> Callable:
         TERMINAL.color, TERMINAL.quiet, TERMINAL.verbose = color, quiet, verbose and not quiet
         return command(*args, **kwargs)
 
-    for option in reversed((
-            click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-                         help="Colour the output; auto means on a terminal, unless NO_COLOR is set."),
-            click.option("-q", "--quiet", is_flag=True, help="Only findings and errors; no summary, notes or progress."),
-            click.option("-v", "--verbose", is_flag=True, help="Also say what happens and how long each phase takes."))):
+    for option in reversed(
+        (
+            click.option(
+                "--color",
+                type=click.Choice(["auto", "always", "never"]),
+                default="auto",
+                show_default=True,
+                help="Colour the output; auto means on a terminal, unless NO_COLOR is set.",
+            ),
+            click.option(
+                "-q", "--quiet", is_flag=True, help="Only findings and errors; no summary, notes or progress."
+            ),
+            click.option("-v", "--verbose", is_flag=True, help="Also say what happens and how long each phase takes."),
+        )
+    ):
         wrapper = option(wrapper)
     return wrapper
 
@@ -71,8 +87,10 @@ def friendly(command: Callable) -> Callable:
         except Exception as error:  # noqa: BLE001 - every command's promise: no traceback, ever
             if os.environ.get("PROMISESITE_DEBUG"):
                 raise
-            raise Failure(f"internal error: {type(error).__name__}: {error}. This is a bug in promisesite; "
-                          "rerun with PROMISESITE_DEBUG=1 for the traceback and report it") from None
+            raise Failure(
+                f"internal error: {type(error).__name__}: {error}. This is a bug in promisesite; "
+                "rerun with PROMISESITE_DEBUG=1 for the traceback and report it"
+            ) from None
 
     return wrapper
 

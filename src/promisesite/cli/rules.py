@@ -12,8 +12,14 @@ from .options import Failure, friendly
 
 @click.command()
 @click.argument("code", required=False)
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="markdown renders the catalogue for docs.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown renders the catalogue for docs.",
+)
 @friendly
 def rules(code: str | None, output_format: str) -> None:
     """Explain the rules: what each checks, why it matters, an example.
@@ -31,9 +37,26 @@ def rules(code: str | None, output_format: str) -> None:
             raise Failure(f"no rule {code!r}: {suggest(code)}")
         chosen = (found,)
     if output_format == "json":
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "level": r.level, "scope": r.scope.value,
-                                "summary": r.summary, "why": r.why, "bad": r.bad, "good": r.good, "needs": r.needs}
-                               for r in chosen], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "level": r.level,
+                        "scope": r.scope.value,
+                        "summary": r.summary,
+                        "why": r.why,
+                        "bad": r.bad,
+                        "good": r.good,
+                        "needs": r.needs,
+                    }
+                    for r in chosen
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     elif output_format == "markdown":
         click.echo("\n".join(found.help_markdown() for found in chosen), nl=False)
     elif code:

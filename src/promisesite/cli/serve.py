@@ -28,18 +28,29 @@ from .options import TERMINAL, config_option, friendly, terminal_options, today_
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="The port; 0 picks a free one.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port; 0 picks a free one."
+)
 @click.option("--poll", is_flag=True, help="Poll for changes instead of native events (network drives, containers).")
 @today_option
 @click.option("--source", type=click.Path(path_type=Path, file_okay=False), help="The promises folder.")
-@click.option("--output", type=click.Path(path_type=Path, file_okay=False),
-              help="Where to write the site (default: a temporary folder, removed on exit).")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write the site (default: a temporary folder, removed on exit).",
+)
 @config_option
 @terminal_options
 @friendly
-def serve(host: str, port: int, poll: bool, today: str | None, source: Path | None, output: Path | None,
-          config_file: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    poll: bool,
+    today: str | None,
+    source: Path | None,
+    output: Path | None,
+    config_file: Path | None,
+) -> None:
     """Build, serve and watch: every save reaches the open pages at once.
 
     A file that breaks mid-edit shows its findings in the browser while the last good
@@ -55,8 +66,15 @@ def serve(host: str, port: int, poll: bool, today: str | None, source: Path | No
     sys.exit(run(config_file, today, host, port, poll, Path.cwd() / output if output else None, overrides))
 
 
-def run(config_file: Path | None, today: str | None, host: str, port: int, poll: bool, output: Path | None,
-        overrides: dict[str, object]) -> int:
+def run(
+    config_file: Path | None,
+    today: str | None,
+    host: str,
+    port: int,
+    poll: bool,
+    output: Path | None,
+    overrides: dict[str, object],
+) -> int:
     """Build, serve and watch until Ctrl-C; returns the exit code."""
     scratch = None if output else Path(tempfile.mkdtemp(prefix="promisesite-serve-"))
     live = LiveSite(config_file, today, output or scratch / "site", overrides, check_output=output is not None)
@@ -76,13 +94,17 @@ def run(config_file: Path | None, today: str | None, host: str, port: int, poll:
         try:
             server = DevServer((host, port), live.output, urls.base, live.lock, live.status, allowed_hosts={host})
         except OSError as error:
-            raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror or error}): choose another "
-                              f"port, e.g. --port {port + 1 if port else 8001}") from None
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({error.strerror or error}): choose another "
+                f"port, e.g. --port {port + 1 if port else 8001}"
+            ) from None
 
         def on_first_page(first: Report) -> None:
             server.announce(first.written)
-            TERMINAL.detail(f"{time.strftime('%H:%M:%S')} {printable(first.reason)}: its page first, in "
-                            f"{first.seconds * 1000:.0f} ms")
+            TERMINAL.detail(
+                f"{time.strftime('%H:%M:%S')} {printable(first.reason)}: its page first, in "
+                f"{first.seconds * 1000:.0f} ms"
+            )
 
         def on_change(paths: set[Path], rescan: bool) -> None:
             result = live.rebuild(paths, rescan, early=on_first_page)
@@ -101,8 +123,10 @@ def run(config_file: Path | None, today: str | None, host: str, port: int, poll:
             watcher.start()
             shown_host = f"[{host}]" if ":" in host else host
             TERMINAL.warn(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
-            TERMINAL.say(f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
-                         f"{'by polling ' if watcher.polling else ''}(Ctrl-C to stop)")
+            TERMINAL.say(
+                f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
+                f"{'by polling ' if watcher.polling else ''}(Ctrl-C to stop)"
+            )
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             pass
@@ -126,11 +150,14 @@ def tell(report: Report, started: bool = False) -> None:
     errors = len(report.errors)
     problem = f", {plural(errors, 'error')} (last good version shown)" if errors else ""
     what = "built" if started else f"{printable(report.reason)} changed"
-    TERMINAL.say(f"{stamp} {what}: {plural(len(report.written), 'file')} written in "
-                 f"{report.seconds * 1000:.0f} ms{problem}", fg="yellow" if errors else "green")
+    TERMINAL.say(
+        f"{stamp} {what}: {plural(len(report.written), 'file')} written in {report.seconds * 1000:.0f} ms{problem}",
+        fg="yellow" if errors else "green",
+    )
     if report.phases:
-        TERMINAL.detail("         " + " · ".join(f"{phase} {seconds * 1000:.0f} ms"
-                                                 for phase, seconds in report.phases.items()))
+        TERMINAL.detail(
+            "         " + " · ".join(f"{phase} {seconds * 1000:.0f} ms" for phase, seconds in report.phases.items())
+        )
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Any
 
 from ..model import HANDLE_PATTERN, MAX_HANDLE, Person, Team
-from ..rules import lookup, suggest
-from ..rules.words import CATEGORIES
 from ..read.files import Unreadable, read_bounded
 from ..read.front import YamlRefused, load_yaml
+from ..rules import lookup, suggest
+from ..rules.words import CATEGORIES
 from ..text import did_you_mean
 from .errors import ConfigError
 from .paths import joined
@@ -41,8 +41,10 @@ def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
         config = Config(root=file.parent)
         target = file.resolve()
         if not target.is_relative_to(config.repository):
-            raise ConfigError(f"{file}: the config file is a symbolic link to {target}, outside the repository, and "
-                              "is not followed: put a real promisesite.yaml here")
+            raise ConfigError(
+                f"{file}: the config file is a symbolic link to {target}, outside the repository, and "
+                "is not followed: put a real promisesite.yaml here"
+            )
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
@@ -55,8 +57,12 @@ def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
 
 
 def _resolved(config: Config) -> Config:
-    resolved = replace(config, source=joined(config.root, config.source), output=joined(config.root, config.output),
-                       templates=joined(config.root, config.templates))
+    resolved = replace(
+        config,
+        source=joined(config.root, config.source),
+        output=joined(config.root, config.output),
+        templates=joined(config.root, config.templates),
+    )
     resolved.check_paths()
     return resolved
 
@@ -83,16 +89,25 @@ class _Reader:
             if data.get(key) is not None:
                 values[key] = self.text(data[key], key)
         if values.get("markdown_engine", "markdown") not in MARKDOWN_ENGINES:
-            raise self.fail("markdown_engine", f"`markdown_engine: {values['markdown_engine']}` is not an engine: "
-                                               "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)")
+            raise self.fail(
+                "markdown_engine",
+                f"`markdown_engine: {values['markdown_engine']}` is not an engine: "
+                "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)",
+            )
         if "base_url" in values:
             if not URL_CHARACTERS.fullmatch(values["base_url"]):
-                raise self.fail("base_url", f"`base_url: {values['base_url']}` holds characters a URL cannot: write "
-                                            "a path or full URL, e.g. `base_url: /team-promises/`")
+                raise self.fail(
+                    "base_url",
+                    f"`base_url: {values['base_url']}` holds characters a URL cannot: write "
+                    "a path or full URL, e.g. `base_url: /team-promises/`",
+                )
             values["base_url"] = normal_base_url(values["base_url"])
         if values.get("repo_url") and not re.match(r"https?://[^\s\"'<>\\]+$", values["repo_url"]):
-            raise self.fail("repo_url", f"`repo_url: {values['repo_url']}` is not a web address: write one that starts "
-                                        "with https://, e.g. `repo_url: https://github.com/acme/promises`")
+            raise self.fail(
+                "repo_url",
+                f"`repo_url: {values['repo_url']}` is not a web address: write one that starts "
+                "with https://, e.g. `repo_url: https://github.com/acme/promises`",
+            )
         if data.get("max_file_size") is not None:
             values["max_file_size"] = self.size(data["max_file_size"], "max_file_size")
         for key in ("source", "output", "templates"):
@@ -100,10 +115,17 @@ class _Reader:
                 values[key] = Path(values[key])
         people = self.people(data.get("people"))
         teams = self.teams(data.get("teams"), people)
-        return _resolved(Config(root=self.file.parent, file=self.file,
-                                people=MappingProxyType(people), teams=MappingProxyType(teams),
-                                rule_levels=MappingProxyType(self.rules(data.get("rules"))),
-                                vague_words=self.vague_words(data.get("vague_words")), **values))
+        return _resolved(
+            Config(
+                root=self.file.parent,
+                file=self.file,
+                people=MappingProxyType(people),
+                teams=MappingProxyType(teams),
+                rule_levels=MappingProxyType(self.rules(data.get("rules"))),
+                vague_words=self.vague_words(data.get("vague_words")),
+                **values,
+            )
+        )
 
     def size(self, value: Any, key: str) -> int:
         """`1000000`, `500 KB`, `2 MB` → bytes (decimal units, as file managers show them)."""
@@ -112,8 +134,11 @@ class _Reader:
             raise self.fail(key, f"`{key}: {value}` is not a size: write bytes or KB/MB, e.g. `{key}: 2 MB`")
         size = int(float(match[1]) * {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}[match[2].lower()])
         if not 1_000 <= size <= 100 * 10**6:
-            raise self.fail(key, f"`{key}: {value}` is outside 1 KB to 100 MB, the sizes a promise file may "
-                                 f"sensibly have: write e.g. `{key}: 2 MB`")
+            raise self.fail(
+                key,
+                f"`{key}: {value}` is outside 1 KB to 100 MB, the sizes a promise file may "
+                f"sensibly have: write e.g. `{key}: 2 MB`",
+            )
         return size
 
     def text(self, value: Any, key: str) -> str:
@@ -132,8 +157,11 @@ class _Reader:
         if not _HANDLE.fullmatch(handle):
             raise self.fail(key, f"`{handle}` is not a handle (letters, digits, `.`, `_`, `-`): e.g. `ana.lima`")
         if len(handle) > MAX_HANDLE:
-            raise self.fail(key, f"`{handle[:20]}…` is {len(handle)} characters long; a handle has at most "
-                                 f"{MAX_HANDLE}, as it is part of page addresses: shorten it, e.g. `ana.lima`")
+            raise self.fail(
+                key,
+                f"`{handle[:20]}…` is {len(handle)} characters long; a handle has at most "
+                f"{MAX_HANDLE}, as it is part of page addresses: shorten it, e.g. `ana.lima`",
+            )
 
     def people(self, value: Any) -> dict[str, Person]:
         example = "people:\n  ana.lima: {name: Ana Lima, email: ana@example.com}"
@@ -145,8 +173,10 @@ class _Reader:
             for name in entry:
                 if name not in ("name", "email"):
                     raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a person: write `name` or `email`")
-            people[handle] = Person(handle, *(self.text(entry[k], f"{key}.{k}") if entry.get(k) is not None
-                                              else "" for k in ("name", "email")))
+            people[handle] = Person(
+                handle,
+                *(self.text(entry[k], f"{key}.{k}") if entry.get(k) is not None else "" for k in ("name", "email")),
+            )
         return people
 
     def teams(self, value: Any, people: dict[str, Person]) -> dict[str, Team]:
@@ -165,8 +195,9 @@ class _Reader:
             for index, member in enumerate(members):
                 if people and member not in people:
                     hint = did_you_mean(member, people) or "add them under `people:` first"
-                    raise self.fail(f"{key}.members.{index}", f"team {handle} lists `{member}`, who is not "
-                                                              f"under `people`: {hint}")
+                    raise self.fail(
+                        f"{key}.members.{index}", f"team {handle} lists `{member}`, who is not under `people`: {hint}"
+                    )
             name = self.text(entry["name"], f"{key}.name") if entry.get("name") is not None else ""
             teams[handle] = Team(handle, name, tuple(members))
         return teams
@@ -189,12 +220,23 @@ class _Reader:
                 hint = did_you_mean(category, CATEGORIES) or "the categories are " + ", ".join(CATEGORIES)
                 raise self.fail(f"vague_words.{category}", f"unknown category `{category}`: {hint}")
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-                raise self.fail(f"vague_words.{category}", f"`{category}` must be a list of words or phrases, "
-                                                           f"e.g. `{category}: [synergy, leverage]`")
+                raise self.fail(
+                    f"vague_words.{category}",
+                    f"`{category}` must be a list of words or phrases, e.g. `{category}: [synergy, leverage]`",
+                )
             result.append((category, tuple(words)))
         return tuple(result)
 
 
-_EXAMPLES = {"title": "Platform promises", "base_url": "/team-promises/", "source": "promises",
-             "output": "site", "templates": "templates", "repo_url": "https://github.com/acme/promises",
-             "people": "Ana Lima", "teams": "Platform", "markdown_engine": "gfm", "max_file_size": "2 MB"}
+_EXAMPLES = {
+    "title": "Platform promises",
+    "base_url": "/team-promises/",
+    "source": "promises",
+    "output": "site",
+    "templates": "templates",
+    "repo_url": "https://github.com/acme/promises",
+    "people": "Ana Lima",
+    "teams": "Platform",
+    "markdown_engine": "gfm",
+    "max_file_size": "2 MB",
+}

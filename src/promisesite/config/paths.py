@@ -39,16 +39,22 @@ def check_inside(path: Path, root: Path, label: str, must_be_inside: bool = True
     written = Path(os.path.abspath(path))
     if not written.is_relative_to(root):
         if must_be_inside:
-            raise ConfigError(f"{label} {path} is outside the repository ({root}): promisesite reads and writes "
-                              f"only inside it; choose a folder inside it, e.g. `{label.split()[1]}: "
-                              f"{EXAMPLES.get(label.split()[1], 'site')}`")
+            raise ConfigError(
+                f"{label} {path} is outside the repository ({root}): promisesite reads and writes "
+                f"only inside it; choose a folder inside it, e.g. `{label.split()[1]}: "
+                f"{EXAMPLES.get(label.split()[1], 'site')}`"
+            )
         return
     try:
         resolved = written.resolve(strict=False)
     except (OSError, RuntimeError):
-        raise ConfigError(f"{label} {written.relative_to(root)} is a symbolic link that loops: remove the link, "
-                          "and keep a real folder there") from None
+        raise ConfigError(
+            f"{label} {written.relative_to(root)} is a symbolic link that loops: remove the link, "
+            "and keep a real folder there"
+        ) from None
     if not resolved.is_relative_to(root.resolve()):
-        raise ConfigError(f"{label} {written.relative_to(root).as_posix()} is a symbolic link to {resolved}, "
-                          "outside the repository: promisesite does not follow links out of it; move the files "
-                          "into the repository and remove the link")
+        raise ConfigError(
+            f"{label} {written.relative_to(root).as_posix()} is a symbolic link to {resolved}, "
+            "outside the repository: promisesite does not follow links out of it; move the files "
+            "into the repository and remove the link"
+        )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
 
 from ..model import Person, Registry, Team
 from ..read.files import Sources, walk
@@ -16,8 +16,20 @@ from .errors import ConfigError
 from .paths import check_inside, repository_of, resolve_parent
 
 CONFIG_NAME = "promisesite.yaml"
-KEYS = ("title", "base_url", "source", "output", "templates", "repo_url", "people", "teams", "rules",
-        "vague_words", "markdown_engine", "max_file_size")
+KEYS = (
+    "title",
+    "base_url",
+    "source",
+    "output",
+    "templates",
+    "repo_url",
+    "people",
+    "teams",
+    "rules",
+    "vague_words",
+    "markdown_engine",
+    "max_file_size",
+)
 LEVELS = ("error", "warning", "off")
 MARKDOWN_ENGINES = ("markdown", "gfm")  # Python-Markdown, the default; cmark-gfm, the extra promisesite[gfm]
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]*")  # RFC 3986, without quotes or spaces
@@ -77,8 +89,10 @@ class Config:
 def normal_base_url(value: str) -> str:
     """`team-promises` → `/team-promises/`; full URLs keep their scheme and host."""
     if not URL_CHARACTERS.fullmatch(value):
-        raise ConfigError(f"the base URL {value!r} holds characters a URL cannot: write a path or full URL, "
-                          "e.g. --base-url /team-promises/")
+        raise ConfigError(
+            f"the base URL {value!r} holds characters a URL cannot: write a path or full URL, "
+            "e.g. --base-url /team-promises/"
+        )
     if "://" in value:
         return value.rstrip("/") + "/"
     return "/" + value.strip("/") + "/" if value.strip("/") else "/"

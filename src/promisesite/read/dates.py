@@ -34,13 +34,17 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
     if iso:
         year, month, day = (int(g) for g in iso.groups())
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            return None, (f"{shown} is not a year anyone plans in: write a date between {FIRST_YEAR} and "
-                          f"{LAST_YEAR}, e.g. `{field}: {today.year}-12-31`")
+            return None, (
+                f"{shown} is not a year anyone plans in: write a date between {FIRST_YEAR} and "
+                f"{LAST_YEAR}, e.g. `{field}: {today.year}-12-31`"
+            )
         if 1 <= month <= 12 and 1 <= day <= 31 and year >= 1:
             last = calendar.monthrange(year, month)[1]
             if day > last:
-                return None, (f"{shown} is not a real calendar date ({calendar.month_name[month]} {year} has "
-                              f"{last} days): write e.g. `{field}: {year:04d}-{month:02d}-{last:02d}`")
+                return None, (
+                    f"{shown} is not a real calendar date ({calendar.month_name[month]} {year} has "
+                    f"{last} days): write e.g. `{field}: {year:04d}-{month:02d}-{last:02d}`"
+                )
             return None, f"{shown} needs two-digit month and day: write `{field}: {year:04d}-{month:02d}-{day:02d}`"
         return None, f"{shown} is not a real calendar date: write YYYY-MM-DD, e.g. `{field}: {today.year}-12-31`"
     quarter = _QUARTER.fullmatch(text)
@@ -58,5 +62,6 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
     with_time = _DATETIME.match(text)
     if with_time:
         return None, f"{shown} has a time of day: write only the day, `{field}: {with_time.group(1)}`"
-    return None, (f"{shown} is not a date: write the calendar day you commit to as YYYY-MM-DD, "
-                  f"e.g. `{field}: {today.year}-12-31`")
+    return None, (
+        f"{shown} is not a date: write the calendar day you commit to as YYYY-MM-DD, e.g. `{field}: {today.year}-12-31`"
+    )

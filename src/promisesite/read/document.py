@@ -17,11 +17,12 @@ from ..rules.reading import BAD_YAML, NO_FRONT_MATTER, UNREADABLE
 from .files import Unreadable, read_bounded
 from .front import YamlRefused, load_yaml
 
-
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_FRONT_MATTER_HINT = ("start the file with a line `---`, then the fields (`title: …`, `promiser: …`), "
-                      "then a line `---`, then the Markdown body")
+_FRONT_MATTER_HINT = (
+    "start the file with a line `---`, then the fields (`title: …`, `promiser: …`), "
+    "then a line `---`, then the Markdown body"
+)
 
 
 @dataclass
@@ -53,16 +54,23 @@ def parse_bytes(raw: bytes, rel: str) -> Document:
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return _unreadable(rel, "is UTF-16 text: save it as UTF-8, which every editor offers")
     if b"\0" in raw:
-        line = raw[:raw.index(b"\0")].count(b"\n") + 1
-        return _unreadable(rel, f"contains a NUL byte on line {line}, so it is binary, not text: "
-                                "save the promise as UTF-8 text", (line, 1))
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        return _unreadable(
+            rel,
+            f"contains a NUL byte on line {line}, so it is binary, not text: save the promise as UTF-8 text",
+            (line, 1),
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
+        line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return _unreadable(rel, f"is not UTF-8 text (byte 0x{raw[error.start]:02X} on line {line}): save it "
-                                "as UTF-8, which every editor offers", (line, column))
+        return _unreadable(
+            rel,
+            f"is not UTF-8 text (byte 0x{raw[error.start]:02X} on line {line}): save it "
+            "as UTF-8, which every editor offers",
+            (line, column),
+        )
     return parse_text(text, rel)
 
 
@@ -74,7 +82,7 @@ def read_body(path: Path) -> str:
     except UnicodeDecodeError:
         return ""  # changed since it was checked; the next build reports it
     text, _, closing = _front_matter(text)
-    return text[closing.end() + 1:] if closing else ""
+    return text[closing.end() + 1 :] if closing else ""
 
 
 def _front_matter(text: str) -> tuple[str, re.Match | None, re.Match | None]:
@@ -87,15 +95,27 @@ def _front_matter(text: str) -> tuple[str, re.Match | None, re.Match | None]:
 def parse_text(text: str, rel: str) -> Document:
     text, opening, closing = _front_matter(text)
     if not opening:
-        return Document(rel, findings=[NO_FRONT_MATTER.at(
-            rel, (1, 1), f"the file does not start with front matter: {_FRONT_MATTER_HINT}")])
+        return Document(
+            rel,
+            findings=[
+                NO_FRONT_MATTER.at(rel, (1, 1), f"the file does not start with front matter: {_FRONT_MATTER_HINT}")
+            ],
+        )
     if not closing:
-        return Document(rel, findings=[NO_FRONT_MATTER.at(
-            rel, (1, 1), "the front matter opened by `---` on line 1 is never closed: add a line `---` "
-                         "after the last field, before the Markdown body")])
-    yaml_text = text[opening.end():closing.start()]
+        return Document(
+            rel,
+            findings=[
+                NO_FRONT_MATTER.at(
+                    rel,
+                    (1, 1),
+                    "the front matter opened by `---` on line 1 is never closed: add a line `---` "
+                    "after the last field, before the Markdown body",
+                )
+            ],
+        )
+    yaml_text = text[opening.end() : closing.start()]
     body_line = yaml_text.count("\n") + 3  # opening line, the YAML, the closing line
-    body = text[closing.end() + 1:]
+    body = text[closing.end() + 1 :]
     doc = Document(rel, body=body, body_line=body_line)
     try:
         front, positions = load_yaml(yaml_text, line_offset=2)
@@ -103,11 +123,17 @@ def parse_text(text: str, rel: str) -> Document:
         doc.findings.append(BAD_YAML.at(rel, refused.position, f"front matter: {refused}"))
         return doc
     if front is None:
-        doc.findings.append(BAD_YAML.at(rel, (1, 1), "the front matter is empty: write at least title, "
-                                                     "promiser, customer, status, due and done_when"))
+        doc.findings.append(
+            BAD_YAML.at(
+                rel,
+                (1, 1),
+                "the front matter is empty: write at least title, promiser, customer, status, due and done_when",
+            )
+        )
     elif not isinstance(front, dict):
-        doc.findings.append(BAD_YAML.at(rel, (2, 1), "the front matter is not a set of fields: "
-                                                     "write one `key: value` per line"))
+        doc.findings.append(
+            BAD_YAML.at(rel, (2, 1), "the front matter is not a set of fields: write one `key: value` per line")
+        )
     else:
         doc.front, doc.positions = front, positions
     return doc

@@ -45,8 +45,10 @@ def _visit(directory: str, prefix: str, found: Sources) -> list[tuple[str, str]]
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
-        found.problems[prefix.rstrip("/") or "."] = (f"folder cannot be read ({error.strerror or error}), so the "
-                                                     "promises in it were not checked: make it readable")
+        found.problems[prefix.rstrip("/") or "."] = (
+            f"folder cannot be read ({error.strerror or error}), so the "
+            "promises in it were not checked: make it readable"
+        )
         return []
     folders = []
     for entry in entries:
@@ -61,11 +63,15 @@ def _visit(directory: str, prefix: str, found: Sources) -> list[tuple[str, str]]
         except OSError:
             is_dir = False
         if shown != name and (is_dir or name.endswith(".md")):
-            found.problems[rel] = (f"name is not UTF-8 ({shown}), so it cannot be shown or linked: rename it "
-                                   "with UTF-8 letters, digits and `-`")
+            found.problems[rel] = (
+                f"name is not UTF-8 ({shown}), so it cannot be shown or linked: rename it "
+                "with UTF-8 letters, digits and `-`"
+            )
         elif is_dir and is_link:
-            found.problems[rel] = (f"folder is a symbolic link (to {_target(entry.path)}), which promisesite does "
-                                   "not follow: move the promise files into this repository's source folder")
+            found.problems[rel] = (
+                f"folder is a symbolic link (to {_target(entry.path)}), which promisesite does "
+                "not follow: move the promise files into this repository's source folder"
+            )
         elif is_dir:
             folders.append((entry.path, rel + "/"))
         elif name.endswith(".md"):
@@ -106,11 +112,15 @@ def read_bounded(path: Path, limit: int | None = None, root: Path | None = None)
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            return Unreadable("is a symbolic link that leads nowhere (to a missing file, or round in a loop): "
-                              "remove it, or replace it with the promise file itself")
+            return Unreadable(
+                "is a symbolic link that leads nowhere (to a missing file, or round in a loop): "
+                "remove it, or replace it with the promise file itself"
+            )
         if not target.is_relative_to(root.resolve()):
-            return Unreadable(f"is a symbolic link to {printable_name(str(target))}, outside the repository, and "
-                              "is not followed: copy the file into the repository instead")
+            return Unreadable(
+                f"is a symbolic link to {printable_name(str(target))}, outside the repository, and "
+                "is not followed: copy the file into the repository instead"
+            )
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
@@ -118,11 +128,21 @@ def read_bounded(path: Path, limit: int | None = None, root: Path | None = None)
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
-                    or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a folder"
-                    if stat.S_ISDIR(mode) else "not a plain file")
-            return Unreadable(f"is {kind}, not a regular file, and was not read: a promise is a text file; "
-                              "remove it or rename it so that it does not end in `.md`")
+            kind = (
+                "a named pipe (FIFO)"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "a folder"
+                if stat.S_ISDIR(mode)
+                else "not a plain file"
+            )
+            return Unreadable(
+                f"is {kind}, not a regular file, and was not read: a promise is a text file; "
+                "remove it or rename it so that it does not end in `.md`"
+            )
         with open(descriptor, "rb", closefd=False) as handle:
             raw = handle.read() if limit is None else _read_at_most(handle, limit + 1)
     except OSError as error:
@@ -130,8 +150,10 @@ def read_bounded(path: Path, limit: int | None = None, root: Path | None = None)
     finally:
         os.close(descriptor)
     if limit is not None and len(raw) > limit:
-        return Unreadable(f"is larger than {_size(limit)}, the limit for a promise file, and was not read: move "
-                          "long notes into a linked document, or raise `max_file_size` in promisesite.yaml")
+        return Unreadable(
+            f"is larger than {_size(limit)}, the limit for a promise file, and was not read: move "
+            "long notes into a linked document, or raise `max_file_size` in promisesite.yaml"
+        )
     return raw
 
 

@@ -14,7 +14,6 @@ import yaml
 
 from ..model import Position
 
-
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when PyYAML has it
 
 
@@ -35,8 +34,9 @@ class Loader(_SafeLoader):  # type: ignore[misc, valid-type]
 MAX_DEPTH = 20  # a promise needs 3 levels (renegotiations → entry → key)
 MAX_NODES = 20_000  # values in one front matter: far beyond any real promise
 MAX_ALIASED = 10_000  # values reached a second time through `*aliases`: far below an alias bomb
-_CORE_TAGS = frozenset("tag:yaml.org,2002:" + name for name in
-                       ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -65,8 +65,9 @@ def load_yaml(text: str, line_offset: int = 1, max_nodes: int = MAX_NODES) -> tu
         mark = (error.problem_mark if tab else None) or error.context_mark or error.problem_mark
         position = (mark.line + line_offset, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
-        raise YamlRefused(f"not valid YAML ({problem}): {_yaml_hint(text, position[0] - line_offset)}",
-                          position) from None
+        raise YamlRefused(
+            f"not valid YAML ({problem}): {_yaml_hint(text, position[0] - line_offset)}", position
+        ) from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         raise YamlRefused(f"not valid YAML ({error}): write plain `key: value` lines", (1, 1)) from None
     if root is None:
@@ -78,7 +79,7 @@ def load_yaml(text: str, line_offset: int = 1, max_nodes: int = MAX_NODES) -> tu
 def _yaml_hint(yaml_text: str, index: int) -> str:
     lines = yaml_text.split("\n")
     line = lines[index] if 0 <= index < len(lines) else ""
-    if "\t" in line[:len(line) - len(line.lstrip())]:
+    if "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
     key, _, value = line.partition(": ")
     if value[:1] in ("[", "{", "*", "&", "!", "%", "@", "`") or ": " in value or " #" in value:
@@ -106,19 +107,29 @@ class _Walker:
         if id(node) in self.seen:
             self.aliased += 1
             if self.aliased > MAX_ALIASED:
-                raise YamlRefused(f"`*aliases` repeat more than {MAX_ALIASED:,} values (an alias bomb?): write the "
-                                  "values out plainly, without `&anchors` and `*aliases`", self.at(node))
+                raise YamlRefused(
+                    f"`*aliases` repeat more than {MAX_ALIASED:,} values (an alias bomb?): write the "
+                    "values out plainly, without `&anchors` and `*aliases`",
+                    self.at(node),
+                )
         else:
             self.seen.add(id(node))
             if len(self.seen) > self.max_nodes:
-                raise YamlRefused(f"the YAML holds more than {self.max_nodes:,} values: a promise needs a few "
-                                  "dozen; move long material into the Markdown body", self.at(node))
+                raise YamlRefused(
+                    f"the YAML holds more than {self.max_nodes:,} values: a promise needs a few "
+                    "dozen; move long material into the Markdown body",
+                    self.at(node),
+                )
         if depth > MAX_DEPTH:
-            raise YamlRefused(f"the YAML nests deeper than {MAX_DEPTH} levels: a promise needs at most 3",
-                              self.at(node))
+            raise YamlRefused(
+                f"the YAML nests deeper than {MAX_DEPTH} levels: a promise needs at most 3", self.at(node)
+            )
         if node.tag not in _CORE_TAGS:
-            raise YamlRefused(f"the tag {node.tag!r} is not allowed: this file holds plain data, so remove the "
-                              "tag and write the value as text", self.at(node))
+            raise YamlRefused(
+                f"the tag {node.tag!r} is not allowed: this file holds plain data, so remove the "
+                "tag and write the value as text",
+                self.at(node),
+            )
         positions, offset = self.positions, self.line_offset
         if isinstance(node, yaml.ScalarNode):
             start = node.start_mark
@@ -144,8 +155,10 @@ class _Walker:
             key_path = f"{path}.{key}" if path else key
             if key in mapping:
                 first = positions[key_path][0]
-                raise YamlRefused(f"the key {key!r} appears twice (lines {first} and {self.at(key_node)[0]}): "
-                                  "keep one", self.at(key_node))
+                raise YamlRefused(
+                    f"the key {key!r} appears twice (lines {first} and {self.at(key_node)[0]}): keep one",
+                    self.at(key_node),
+                )
             mark = key_node.start_mark
             positions[key_path] = (mark.line + offset, mark.column + 1)
             mapping[key] = self.value(value_node, key_path, depth + 1)

@@ -14,9 +14,9 @@ import secrets
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 NULL_BLOB = "0" * 40
 _ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
@@ -58,12 +58,17 @@ class Repository:
         if shutil.which("git") is None:
             raise GitError("git is not installed")
         try:
-            top, shallow = _run(["rev-parse", "--show-toplevel", "--is-shallow-repository"], folder).decode(
-                "utf-8", "surrogateescape").splitlines()
+            top, shallow = (
+                _run(["rev-parse", "--show-toplevel", "--is-shallow-repository"], folder)
+                .decode("utf-8", "surrogateescape")
+                .splitlines()
+            )
         except GitError as error:
             if "dubious ownership" in str(error):
-                raise GitError(f"git refuses the repository ({error}); trust it with "
-                               f"`git config --global --add safe.directory {folder.resolve()}`") from None
+                raise GitError(
+                    f"git refuses the repository ({error}); trust it with "
+                    f"`git config --global --add safe.directory {folder.resolve()}`"
+                ) from None
             raise GitError("not a git repository") from None
         return cls(Path(top), shallow == "true")
 
@@ -79,16 +84,30 @@ class Repository:
         if revision.startswith("-"):
             raise GitError(f"{revision!r} is not a revision")
         try:
-            return self.git("rev-parse", "--verify", "--quiet", "--end-of-options",
-                            f"{revision}^{{commit}}").decode().strip()
+            return (
+                self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+                .decode()
+                .strip()
+            )
         except GitError:
             hint = " (this is a shallow clone: fetch more history)" if self.shallow else ""
             raise GitError(f"{revision!r} is not a commit in this repository{hint}") from None
 
     def changes_since(self, commit: str, folder: str) -> list[Change]:
         """What differs in `folder` between `commit` and the working tree, renames paired."""
-        out = self.git("diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
-                       "--ignore-submodules", commit, "--", folder or ".")
+        out = self.git(
+            "diff",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--ignore-submodules",
+            commit,
+            "--",
+            folder or ".",
+        )
         return list(_changes(out.split(b"\0")))
 
     def log(self, folder: str) -> list[Commit]:
@@ -100,8 +119,18 @@ class Repository:
         token = secrets.token_hex(8)
         start, sep = f"%x1e{token}%x1e", f"%x1f{token}%x1f"
         try:
-            out = self.git("log", "-z", "--raw", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
-                           f"--format={start}%H{sep}%at{sep}%aI{sep}%an{sep}%ae{sep}", "--", folder or ".")
+            out = self.git(
+                "log",
+                "-z",
+                "--raw",
+                "-M",
+                "--no-abbrev",
+                "--no-ext-diff",
+                "--no-textconv",
+                f"--format={start}%H{sep}%at{sep}%aI{sep}%an{sep}%ae{sep}",
+                "--",
+                folder or ".",
+            )
         except GitError as error:
             if "does not have any commits" in str(error):
                 return []
@@ -115,8 +144,9 @@ class Repository:
             sha, timestamp, date, author, email = (field.decode("utf-8", "replace") for field in fields[:5])
             if not timestamp.isdigit() or len(date) < 10:
                 continue
-            commits.append(Commit(sha, int(timestamp), date[:10], author, email,
-                                  tuple(_changes(fields[5].split(b"\0")))))
+            commits.append(
+                Commit(sha, int(timestamp), date[:10], author, email, tuple(_changes(fields[5].split(b"\0"))))
+            )
         return commits
 
     def blobs(self, names: Iterable[str], limit: int | None = None) -> Iterator[tuple[str, bytes]]:
@@ -127,8 +157,14 @@ class Repository:
             return
         request = "".join(f"{name}\n" for name in names).encode()
         try:
-            process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV})
+            process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.top,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, **_ENV},
+            )
         except OSError as error:
             raise GitError(f"git could not run: {error.strerror or error}") from None
         feeder = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
@@ -169,6 +205,14 @@ def _skip(stream, count: int) -> None:
 
 
 _BLOB_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def is_tracked(folder: Path, name: str) -> bool:
+    """Whether git tracks anything at `name` in `folder` (False outside git, or without git)."""
+    try:
+        return bool(_run(["ls-files", "-z", "--", name], folder))
+    except GitError:
+        return False
 
 
 def _changes(tokens: list[bytes]) -> Iterator[Change]:

@@ -26,16 +26,18 @@ def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> 
     try:
         repo = Repository.find(source)
         if repo.shallow:
-            return History(note="this is a shallow clone: fetch the whole history (`git fetch --unshallow`, "
-                                "or `fetch-depth: 0` in CI)")
+            return History(
+                note="this is a shallow clone: fetch the whole history (`git fetch --unshallow`, "
+                "or `fetch-depth: 0` in CI)"
+            )
         if not root.resolve().is_relative_to(repo.top.resolve()):
-            return History(note="the source folder is in another git repository than promisesite.yaml: keep "
-                                "them in one repository")
+            return History(
+                note="the source folder is in another git repository than promisesite.yaml: keep them in one repository"
+            )
         prefix = _prefix(repo, root)
         commits = repo.log(repo.relative(source))
     except GitError as error:
-        return History(note=f"{error}: keep the promises in a git repository to record who changed what "
-                            "and when")
+        return History(note=f"{error}: keep the promises in a git repository to record who changed what and when")
     tracked = {prefix + rel: rel for rel in files}
     touched: dict[str, list[tuple[Commit, Change]]] = {}  # promise path → its changes, newest first
     for commit in commits:
@@ -50,9 +52,19 @@ def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> 
                 tracked[change.old_path] = rel
     try:
         # One version at a time, and only its first max_file_size bytes: memory stays bounded by one file.
-        fields = {blob: _fields(data) for blob, data in repo.blobs(
-            (blob for changes in touched.values() for _, change in changes
-             for blob in (change.old_blob, change.new_blob) if blob != NULL_BLOB), limit=limit)}
+        fields = {
+            blob: _fields(data)
+            for blob, data in repo.blobs(
+                (
+                    blob
+                    for changes in touched.values()
+                    for _, change in changes
+                    for blob in (change.old_blob, change.new_blob)
+                    if blob != NULL_BLOB
+                ),
+                limit=limit,
+            )
+        }
     except GitError as error:
         return History(note=f"git could not read old versions ({error})")
     return History({rel: _file_history(changes[::-1], fields) for rel, changes in touched.items()})
@@ -63,7 +75,8 @@ def head(source: Path) -> str:
     try:
         repo = Repository.find(source)
         return repo.git("rev-parse", "--verify", "--quiet", "HEAD").decode().strip() + (
-            " shallow" if repo.shallow else "")
+            " shallow" if repo.shallow else ""
+        )
     except GitError:
         return ""
 
@@ -94,8 +107,13 @@ def _file_history(changes: list[tuple[Commit, Change]], fields: dict[str, dict[s
                 setters[name] = mark
         values = new
     assert mark is not None, "a file history has at least one change"
-    return FileHistory(events[0], _with(mark, "changed"), tuple(events),
-                       values, {name: event for name, event in setters.items() if values.get(name)})
+    return FileHistory(
+        events[0],
+        _with(mark, "changed"),
+        tuple(events),
+        values,
+        {name: event for name, event in setters.items() if values.get(name)},
+    )
 
 
 def _with(mark: Event, kind: str, old: str = "", new: str = "") -> Event:
@@ -109,8 +127,9 @@ def _fields(blob: bytes) -> dict[str, str]:
     return {name: value.strip() for name in TRACKED if isinstance(value := front.get(name), str)}
 
 
-def read_base(source: Path, root: Path, revision: str, registry: Registry, today: dt.date,
-              limit: int) -> dict[str, Promise]:
+def read_base(
+    source: Path, root: Path, revision: str, registry: Registry, today: dt.date, limit: int
+) -> dict[str, Promise]:
     """Each promise file that changed since `revision`, as it was there, by its current path (renames
     followed); GitError when git cannot say."""
     repo = Repository.find(source)
@@ -118,13 +137,14 @@ def read_base(source: Path, root: Path, revision: str, registry: Registry, today
         raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
     prefix = _prefix(repo, root)
-    changes = [c for c in repo.changes_since(commit, repo.relative(source))
-               if c.status in "MRT" and c.path.startswith(prefix)]
+    changes = [
+        c for c in repo.changes_since(commit, repo.relative(source)) if c.status in "MRT" and c.path.startswith(prefix)
+    ]
     contents = dict(repo.blobs((c.old_blob for c in changes), limit=limit))
     promises = {}
     for change in changes:
         data = contents.get(change.old_blob)
-        rel = change.path[len(prefix):]
+        rel = change.path[len(prefix) :]
         if data is None:
             continue
         document = parse_bytes(data, rel)

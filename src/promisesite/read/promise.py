@@ -10,8 +10,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..findings import Finding
-from ..model import (CONFIDENCES, FIELDS, HANDLE_PATTERN, MAX_HANDLE, MAX_ID, RENEGOTIATION_FIELDS, SLUG_PATTERN,
-                     WAIVER_FIELDS, FieldSpec, Kind, Promise, Registry, Renegotiation, Status, Waiver)
+from ..model import (
+    CONFIDENCES,
+    FIELDS,
+    HANDLE_PATTERN,
+    MAX_HANDLE,
+    MAX_ID,
+    RENEGOTIATION_FIELDS,
+    SLUG_PATTERN,
+    WAIVER_FIELDS,
+    FieldSpec,
+    Kind,
+    Promise,
+    Registry,
+    Renegotiation,
+    Status,
+    Waiver,
+)
 from ..rules import lookup, suggest
 from ..rules.reading import BAD_ID, BAD_STATUS, BAD_TYPE, MISSING_FIELD, UNKNOWN_FIELD, VAGUE_DATE
 from ..rules.rule import Rule
@@ -61,13 +76,22 @@ class _Builder:
                 self.report(MISSING_FIELD, name, self.missing_message(name))
         status = values.get("status")
         if status in (Status.REVOKED, Status.CANCELLED) and "closed_reason" not in values:
-            self.report(MISSING_FIELD, "closed_reason",
-                        f"a {status.value} promise needs `closed_reason`: one line on why, for the customer "
-                        "and the accounting, e.g. `closed_reason: the payments team moved to a new provider`")
+            self.report(
+                MISSING_FIELD,
+                "closed_reason",
+                f"a {status.value} promise needs `closed_reason`: one line on why, for the customer "
+                "and the accounting, e.g. `closed_reason: the payments team moved to a new provider`",
+            )
         if "team" not in values and values.get("promiser"):
             values["team"] = self.registry.team_of(values["promiser"])
-        promise = Promise(path=self.doc.path, body=self.doc.body, body_line=self.doc.body_line,
-                          invalid=frozenset(invalid), positions=self.doc.positions, **values)
+        promise = Promise(
+            path=self.doc.path,
+            body=self.doc.body,
+            body_line=self.doc.body_line,
+            invalid=frozenset(invalid),
+            positions=self.doc.positions,
+            **values,
+        )
         return promise, self.findings
 
     def unknown_keys(self, mapping: dict[str, Any], specs: Sequence[FieldSpec], prefix: str) -> None:
@@ -79,11 +103,18 @@ class _Builder:
                 self.report(UNKNOWN_FIELD, prefix + key, f"unknown field `{key}`{where}: {hint}")
 
     def missing_message(self, name: str) -> str:
-        examples = {"title": "title: Checkout p95 latency under 300 ms for the holiday peak",
-                    "promiser": "promiser: ana.lima", "customer": "customer: payments",
-                    "status": "status: requested"}
-        reason = {"title": "the promise in words", "promiser": "the one person who promises",
-                  "customer": "who will declare satisfaction", "status": "where the conversation stands"}
+        examples = {
+            "title": "title: Checkout p95 latency under 300 ms for the holiday peak",
+            "promiser": "promiser: ana.lima",
+            "customer": "customer: payments",
+            "status": "status: requested",
+        }
+        reason = {
+            "title": "the promise in words",
+            "promiser": "the one person who promises",
+            "customer": "who will declare satisfaction",
+            "status": "where the conversation stands",
+        }
         return f"`{name}` is missing: add {reason[name]}, e.g. `{examples[name]}`"
 
     # --- reading one value by its kind -------------------------------------------------------
@@ -101,24 +132,38 @@ class _Builder:
         if kind is Kind.WAIVERS:
             return self.waivers(raw, path)
         if not isinstance(raw, str):
-            self.report(BAD_TYPE, path, f"`{path}` must be {self.form(kind)}, not a "
-                                        f"{'list' if isinstance(raw, list) else 'mapping'}")
+            self.report(
+                BAD_TYPE,
+                path,
+                f"`{path}` must be {self.form(kind)}, not a {'list' if isinstance(raw, list) else 'mapping'}",
+            )
             return None
         text = raw.strip()
         if kind is Kind.LINE and "\n" in text:
             self.report(BAD_TYPE, path, f"`{path}` must be one line: put the detail in the Markdown body")
             return None
         if kind is Kind.HANDLE and not _HANDLE.fullmatch(text):
-            self.report(BAD_TYPE, path, f"`{path}: {text}` is not a handle: write {self.form(kind)}, "
-                                        f"e.g. `{path}: {_suggest_handle(text)}`")
+            self.report(
+                BAD_TYPE,
+                path,
+                f"`{path}: {text}` is not a handle: write {self.form(kind)}, e.g. `{path}: {_suggest_handle(text)}`",
+            )
             return None
         if kind in (Kind.HANDLE, Kind.SLUG) and len(text) > MAX_HANDLE:
-            self.report(BAD_TYPE, path, f"`{path}` is {len(text)} characters long; a handle or id has at most "
-                                        f"{MAX_HANDLE}, as it names a page of the site: shorten it")
+            self.report(
+                BAD_TYPE,
+                path,
+                f"`{path}` is {len(text)} characters long; a handle or id has at most "
+                f"{MAX_HANDLE}, as it names a page of the site: shorten it",
+            )
             return None
         if kind is Kind.SLUG and spec.name != "id" and not _SLUG.fullmatch(text):
-            self.report(BAD_TYPE, path, f"`{path}: {text}` is not a promise id: write the file name of the "
-                                        f"promise it serves, without `.md`, e.g. `{path}: {slug(text)}`")
+            self.report(
+                BAD_TYPE,
+                path,
+                f"`{path}: {text}` is not a promise id: write the file name of the "
+                f"promise it serves, without `.md`, e.g. `{path}: {slug(text)}`",
+            )
             return None
         if kind is Kind.CONFIDENCE and text not in CONFIDENCES:
             self.report(BAD_TYPE, path, f"`confidence: {text}` is not a confidence: write high, medium or low")
@@ -127,14 +172,23 @@ class _Builder:
 
     @staticmethod
     def form(kind: Kind) -> str:
-        return {Kind.HANDLE: "a handle (letters, digits, `.`, `_` or `-`, no spaces)",
-                Kind.LINE: "one line of text", Kind.TEXT: "text", Kind.HANDLE_OR_TEXT: "a handle or text",
-                Kind.SLUG: "a promise id", Kind.CONFIDENCE: "high, medium or low"}.get(kind, kind.value)
+        return {
+            Kind.HANDLE: "a handle (letters, digits, `.`, `_` or `-`, no spaces)",
+            Kind.LINE: "one line of text",
+            Kind.TEXT: "text",
+            Kind.HANDLE_OR_TEXT: "a handle or text",
+            Kind.SLUG: "a promise id",
+            Kind.CONFIDENCE: "high, medium or low",
+        }.get(kind, kind.value)
 
     def date(self, raw: Any, path: str) -> dt.date | None:
         if not isinstance(raw, str):
-            self.report(VAGUE_DATE, path, f"`{path}` must be one date written YYYY-MM-DD, e.g. "
-                                          f"`{path.rsplit('.', 1)[-1]}: {self.today.year}-12-31`")
+            self.report(
+                VAGUE_DATE,
+                path,
+                f"`{path}` must be one date written YYYY-MM-DD, e.g. "
+                f"`{path.rsplit('.', 1)[-1]}: {self.today.year}-12-31`",
+            )
             return None
         parsed, problem = date_problem(raw.strip(), path.rsplit(".", 1)[-1], self.today)
         if problem:
@@ -150,23 +204,28 @@ class _Builder:
             hint = did_you_mean(text, names, cutoff=0.5, quote="`status: {}`")
             hint = hint + " " if hint else ""
             shown = raw if isinstance(raw, str) else "a list or mapping"
-            self.report(BAD_STATUS, path, f"`status: {shown}` is not a status: {hint}write one of "
-                                          + ", ".join(names))
+            self.report(BAD_STATUS, path, f"`status: {shown}` is not a status: {hint}write one of " + ", ".join(names))
             return None
 
     def text_list(self, raw: Any, path: str) -> tuple[str, ...] | None:
         if not isinstance(raw, list):
             example = raw.strip() if isinstance(raw, str) else "…"
-            self.report(BAD_TYPE, path, f"`{path}` must be a list, one item per line: write `{path}:` and "
-                                        f"below it `  - {example}`")
+            self.report(
+                BAD_TYPE,
+                path,
+                f"`{path}` must be a list, one item per line: write `{path}:` and below it `  - {example}`",
+            )
             return None
         items = []
         for index, item in enumerate(raw):
             item = self.colon_text(item, f"{path}.{index}")
             if not isinstance(item, str) or not item.strip():
                 what = "empty" if item in (None, "") else "a list or mapping"
-                self.report(BAD_TYPE, f"{path}.{index}", f"item {index + 1} of `{path}` is {what}: write "
-                                                         "one line of text per item")
+                self.report(
+                    BAD_TYPE,
+                    f"{path}.{index}",
+                    f"item {index + 1} of `{path}` is {what}: write one line of text per item",
+                )
                 continue
             items.append(item.strip())
         return tuple(items)
@@ -174,7 +233,7 @@ class _Builder:
     def colon_text(self, item: Any, path: str) -> Any:
         """`- may slip; mitigation: a replica` is YAML for a one-entry mapping, but the author meant text."""
         if isinstance(item, dict) and len(item) == 1:
-            (key, value), = item.items()
+            ((key, value),) = item.items()
             if value is None or isinstance(value, str):
                 key_line = self.at(f"{path}.{key}")[0]
                 if value is None or self.doc.positions.get(f"{path}.{key}=", (0, 0))[0] == key_line:
@@ -189,15 +248,18 @@ class _Builder:
         for index, item in enumerate(raw):
             item_path = f"{path}.{index}"
             if not isinstance(item, dict):
-                self.report(BAD_TYPE, item_path, f"entry {index + 1} of `{path}` must have named fields, e.g.\n"
-                                                 f"{example}")
+                self.report(
+                    BAD_TYPE, item_path, f"entry {index + 1} of `{path}` must have named fields, e.g.\n{example}"
+                )
                 continue
             entries.append((item_path, item))
         return entries
 
     def renegotiations(self, raw: Any, path: str) -> tuple[Renegotiation, ...]:
-        example = ("  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n"
-                   "    reason: the database upgrade moved one week\n    agreed_by: payments")
+        example = (
+            "  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n"
+            "    reason: the database upgrade moved one week\n    agreed_by: payments"
+        )
         result = []
         for item_path, entry in self.mappings(raw, path, example):
             self.unknown_keys(entry, RENEGOTIATION_FIELDS, item_path + ".")
@@ -211,9 +273,16 @@ class _Builder:
                         invalid.add(spec.name)
                     else:
                         values[spec.name] = value
-            result.append(Renegotiation(on=values.pop("on", None), was=values.pop("was", None),
-                                        due=values.pop("due", None), key=item_path,
-                                        invalid=frozenset(invalid), **values))
+            result.append(
+                Renegotiation(
+                    on=values.pop("on", None),
+                    was=values.pop("was", None),
+                    due=values.pop("due", None),
+                    key=item_path,
+                    invalid=frozenset(invalid),
+                    **values,
+                )
+            )
         return tuple(result)
 
     def waivers(self, raw: Any, path: str) -> tuple[Waiver, ...]:
@@ -226,34 +295,52 @@ class _Builder:
             if rule is None:
                 shown = f"`{name}`" if isinstance(name, str) else "missing" if name is None else "not one code"
                 hint = suggest(name) if isinstance(name, str) else "name one rule, e.g. `rule: P206`"
-                self.report(BAD_TYPE, f"{item_path}.rule" if name else item_path,
-                            f"the waived rule is {shown}: {hint}")
+                self.report(BAD_TYPE, f"{item_path}.rule" if name else item_path, f"the waived rule is {shown}: {hint}")
                 continue
             if not isinstance(reason, str) or not reason.strip():
-                self.report(BAD_TYPE, f"{item_path}.reason" if reason else item_path,
-                            f"the waiver of {rule.code} needs a `reason`: a waiver is a public exception, "
-                            "so say why, e.g. `reason: quoting the customer's own wording`")
+                self.report(
+                    BAD_TYPE,
+                    f"{item_path}.reason" if reason else item_path,
+                    f"the waiver of {rule.code} needs a `reason`: a waiver is a public exception, "
+                    "so say why, e.g. `reason: quoting the customer's own wording`",
+                )
                 continue
             result.append(Waiver(rule.code, reason.strip()))
         return tuple(result)
 
     def check_id(self, given: str | None, stem: str) -> str:
         if len(stem) > MAX_ID:
-            self.report(BAD_ID, "id", f"the file name is {len(stem)} characters long; an id has at most {MAX_ID}, "
-                                      f"as it is the page's address: rename the file to `{slug(stem, limit=60)}.md`")
+            self.report(
+                BAD_ID,
+                "id",
+                f"the file name is {len(stem)} characters long; an id has at most {MAX_ID}, "
+                f"as it is the page's address: rename the file to `{slug(stem, limit=60)}.md`",
+            )
             return stem
         if given is None:
             if not _SLUG.fullmatch(stem):
-                self.report(BAD_ID, "id", f"the file name `{stem}.md` is not a valid id (lowercase letters, "
-                                          f"digits and `-`): rename the file to `{slug(stem)}.md`")
+                self.report(
+                    BAD_ID,
+                    "id",
+                    f"the file name `{stem}.md` is not a valid id (lowercase letters, "
+                    f"digits and `-`): rename the file to `{slug(stem)}.md`",
+                )
             return stem
         if not _SLUG.fullmatch(given):
-            self.report(BAD_ID, "id", f"`id: {given}` is not a slug (lowercase letters, digits and `-`): "
-                                      f"write `id: {stem if _SLUG.fullmatch(stem) else slug(given)}`, "
-                                      "or leave `id` out; it defaults to the file name")
+            self.report(
+                BAD_ID,
+                "id",
+                f"`id: {given}` is not a slug (lowercase letters, digits and `-`): "
+                f"write `id: {stem if _SLUG.fullmatch(stem) else slug(given)}`, "
+                "or leave `id` out; it defaults to the file name",
+            )
         elif given != stem:
-            self.report(BAD_ID, "id", f"`id: {given}` differs from the file name `{stem}.md`: rename the file "
-                                      f"to `{given}.md` or remove the `id` line")
+            self.report(
+                BAD_ID,
+                "id",
+                f"`id: {given}` differs from the file name `{stem}.md`: rename the file "
+                f"to `{given}.md` or remove the `id` line",
+            )
         return stem
 
 

@@ -14,8 +14,12 @@ from . import breakdowns, conditions, dates, history, people, reading, tree
 from .rule import Rule, Scope
 
 _FAMILIES = (reading, dates, conditions, people, breakdowns, tree, history)
-RULES: tuple[Rule, ...] = tuple(sorted({value for family in _FAMILIES for value in vars(family).values()
-                                        if isinstance(value, Rule)}, key=lambda found: found.code))
+RULES: tuple[Rule, ...] = tuple(
+    sorted(
+        {value for family in _FAMILIES for value in vars(family).values() if isinstance(value, Rule)},
+        key=lambda found: found.code,
+    )
+)
 BY_CODE = {found.code: found for found in RULES}
 BY_NAME = {found.name: found for found in RULES}
 # Rules whose findings on a file can change without the file changing (other files can): serve keeps

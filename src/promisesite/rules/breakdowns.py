@@ -12,77 +12,125 @@ from .rule import ERROR, WARNING, Context, rule
 Found = Iterator[tuple[Position, str]]
 
 
-@rule("P401", "renegotiation-mismatch", ERROR,
-      "`due` differs from the newest renegotiation's `due`, or an entry's `was` differs from the previous `due`.",
-      why="The renegotiation history is the record that a date moved openly. If `due` and the newest entry "
-          "disagree, either the date moved again without a record or the record is wrong; either way nobody "
-          "can trust the date.",
-      bad="due: 2026-12-15\nrenegotiations:\n  - {on: 2026-11-18, was: 2026-12-01, due: 2026-12-10, "
-          "reason: …, agreed_by: payments}",
-      good="due: 2026-12-15\nrenegotiations:\n  - {on: 2026-11-18, was: 2026-12-01, due: 2026-12-15, "
-           "reason: …, agreed_by: payments}")
+@rule(
+    "P401",
+    "renegotiation-mismatch",
+    ERROR,
+    "`due` differs from the newest renegotiation's `due`, or an entry's `was` differs from the previous `due`.",
+    why="The renegotiation history is the record that a date moved openly. If `due` and the newest entry "
+    "disagree, either the date moved again without a record or the record is wrong; either way nobody "
+    "can trust the date.",
+    bad="due: 2026-12-15\nrenegotiations:\n  - {on: 2026-11-18, was: 2026-12-01, due: 2026-12-10, "
+    "reason: …, agreed_by: payments}",
+    good="due: 2026-12-15\nrenegotiations:\n  - {on: 2026-11-18, was: 2026-12-01, due: 2026-12-15, "
+    "reason: …, agreed_by: payments}",
+)
 def renegotiation_mismatch(promise: Promise, context: Context) -> Found:
     entries = promise.renegotiations
     for index, entry in enumerate(entries):
         previous = entries[index - 1] if index else None
         if previous is not None and entry.was and previous.due and entry.was != previous.due:
             number = _number(entry.key)
-            yield promise.at(entry.key, "was"), (f"renegotiation {number} says `was: {entry.was}` but renegotiation "
-                                                 f"{number - 1} moved the date to {previous.due}: write "
-                                                 f"`was: {previous.due}`")
+            yield (
+                promise.at(entry.key, "was"),
+                (
+                    f"renegotiation {number} says `was: {entry.was}` but renegotiation "
+                    f"{number - 1} moved the date to {previous.due}: write "
+                    f"`was: {previous.due}`"
+                ),
+            )
     if entries and entries[-1].due and promise.due and promise.due != entries[-1].due:
-        yield promise.at("due"), (f"`due: {promise.due}` differs from the newest renegotiation's "
-                                  f"`due: {entries[-1].due}`: if the date moved again, add a renegotiation "
-                                  f"entry with `was: {entries[-1].due}`; otherwise correct `due`")
+        yield (
+            promise.at("due"),
+            (
+                f"`due: {promise.due}` differs from the newest renegotiation's "
+                f"`due: {entries[-1].due}`: if the date moved again, add a renegotiation "
+                f"entry with `was: {entries[-1].due}`; otherwise correct `due`"
+            ),
+        )
 
 
-@rule("P402", "renegotiation-incomplete", ERROR,
-      "A renegotiation lacks `on`, `was`, `due`, `reason` or `agreed_by`, or `agreed_by` is not the customer.",
-      why="A renegotiation is a new promise made with the customer's consent. Without the date it was agreed, "
-          "the old and new dates, the reason and the customer's name, it is just a moved date.",
-      bad="  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n    agreed_by: payments",
-      good="  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n"
-           "    reason: the database upgrade moved one week\n    agreed_by: payments")
+@rule(
+    "P402",
+    "renegotiation-incomplete",
+    ERROR,
+    "A renegotiation lacks `on`, `was`, `due`, `reason` or `agreed_by`, or `agreed_by` is not the customer.",
+    why="A renegotiation is a new promise made with the customer's consent. Without the date it was agreed, "
+    "the old and new dates, the reason and the customer's name, it is just a moved date.",
+    bad="  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n    agreed_by: payments",
+    good="  - on: 2026-11-18\n    was: 2026-12-01\n    due: 2026-12-15\n"
+    "    reason: the database upgrade moved one week\n    agreed_by: payments",
+)
 def renegotiation_incomplete(promise: Promise, context: Context) -> Found:
     for entry in promise.renegotiations:
         number = _number(entry.key)
         missing = [name for name in RENEGOTIATION_REQUIRED if not getattr(entry, name) and name not in entry.invalid]
         if missing:
-            yield promise.at(entry.key), (f"renegotiation {number} lacks {', '.join(f'`{m}`' for m in missing)}: "
-                                          "record when it was agreed (`on`), the old and new dates (`was`, "
-                                          "`due`), why (`reason`) and who agreed (`agreed_by`)")
-        if entry.agreed_by and promise.customer and not speaks_for(entry.agreed_by, promise.customer,
-                                                                   context.registry):
-            yield promise.at(entry.key, "agreed_by"), (f"renegotiation {number} was agreed by `{entry.agreed_by}`, "
-                                                       f"not by the customer: only `{promise.customer}` can agree "
-                                                       f"a new date; write `agreed_by: {promise.customer}`")
+            yield (
+                promise.at(entry.key),
+                (
+                    f"renegotiation {number} lacks {', '.join(f'`{m}`' for m in missing)}: "
+                    "record when it was agreed (`on`), the old and new dates (`was`, "
+                    "`due`), why (`reason`) and who agreed (`agreed_by`)"
+                ),
+            )
+        if entry.agreed_by and promise.customer and not speaks_for(entry.agreed_by, promise.customer, context.registry):
+            yield (
+                promise.at(entry.key, "agreed_by"),
+                (
+                    f"renegotiation {number} was agreed by `{entry.agreed_by}`, "
+                    f"not by the customer: only `{promise.customer}` can agree "
+                    f"a new date; write `agreed_by: {promise.customer}`"
+                ),
+            )
 
 
-@rule("P404", "overdue", WARNING, "An open promise is past its `due` date (an error with `--strict`).",
-      why="A promise past its date without a renegotiation is on its way to being broken. The protocol is to "
-          "renegotiate before the date passes, or report delivery. A warning, because the calendar moves "
-          "without any edit; `--strict` makes it fail CI.",
-      bad="status: promised\ndue: 2026-11-01   # today is 2026-11-21",
-      good="status: delivered\ndelivered: 2026-10-30\ndue: 2026-11-01",
-      strict_level=ERROR)
+@rule(
+    "P404",
+    "overdue",
+    WARNING,
+    "An open promise is past its `due` date (an error with `--strict`).",
+    why="A promise past its date without a renegotiation is on its way to being broken. The protocol is to "
+    "renegotiate before the date passes, or report delivery. A warning, because the calendar moves "
+    "without any edit; `--strict` makes it fail CI.",
+    bad="status: promised\ndue: 2026-11-01   # today is 2026-11-21",
+    good="status: delivered\ndelivered: 2026-10-30\ndue: 2026-11-01",
+    strict_level=ERROR,
+)
 def overdue(promise: Promise, context: Context) -> Found:
     if promise.overdue_on(context.today) and promise.due is not None and promise.status is not None:
         days = (context.today - promise.due).days
-        yield promise.at("due"), (f"due {promise.due}, {plural(days, 'day')} ago, and still {promise.status.value}: "
-                                  f"renegotiate with {promise.customer or 'the customer'} (a `renegotiations` "
-                                  "entry and a new `due`) or report delivery (`status: delivered` with "
-                                  "`delivered:`)")
+        yield (
+            promise.at("due"),
+            (
+                f"due {promise.due}, {plural(days, 'day')} ago, and still {promise.status.value}: "
+                f"renegotiate with {promise.customer or 'the customer'} (a `renegotiations` "
+                "entry and a new `due`) or report delivery (`status: delivered` with "
+                "`delivered:`)"
+            ),
+        )
 
 
-@rule("P405", "at-risk-without-help", WARNING, "`confidence: low` and no `help`.",
-      why="Low confidence is honest and useful, but only if it comes with a request for help: who can "
-          "unblock it, and when to ask. Otherwise the risk is just recorded, not managed.",
-      bad="confidence: low", good="confidence: low\nhelp: ask bo.chen (database on-call) if the upgrade slips")
+@rule(
+    "P405",
+    "at-risk-without-help",
+    WARNING,
+    "`confidence: low` and no `help`.",
+    why="Low confidence is honest and useful, but only if it comes with a request for help: who can "
+    "unblock it, and when to ask. Otherwise the risk is just recorded, not managed.",
+    bad="confidence: low",
+    good="confidence: low\nhelp: ask bo.chen (database on-call) if the upgrade slips",
+)
 def at_risk_without_help(promise: Promise, context: Context) -> Found:
     if promise.confidence == "low" and not promise.help:
-        yield promise.at("confidence"), ("confidence is low and nobody is asked for help: add `help:` saying who can "
-                                         "unblock it and when you will ask, e.g. `help: ask bo.chen if the upgrade "
-                                         "slips past 2026-11-20`")
+        yield (
+            promise.at("confidence"),
+            (
+                "confidence is low and nobody is asked for help: add `help:` saying who can "
+                "unblock it and when you will ask, e.g. `help: ask bo.chen if the upgrade "
+                "slips past 2026-11-20`"
+            ),
+        )
 
 
 def speaks_for(agreed_by: str, customer: str, registry: Registry) -> bool:

@@ -19,60 +19,96 @@ def fold(handle: str) -> str:
     return _FOLD.sub("", handle.lower())
 
 
-@rule("P301", "self-promise", ERROR, "The `customer` is the `promiser`.",
-      why="A promise needs someone who can declare satisfaction other than the person who declares "
-          "completion. A promise to yourself has nobody to disappoint, so it tells the organisation nothing. "
-          "Name who needs the result: a person or a team.",
-      bad="promiser: ana.lima\ncustomer: ana.lima", good="promiser: ana.lima\ncustomer: payments")
+@rule(
+    "P301",
+    "self-promise",
+    ERROR,
+    "The `customer` is the `promiser`.",
+    why="A promise needs someone who can declare satisfaction other than the person who declares "
+    "completion. A promise to yourself has nobody to disappoint, so it tells the organisation nothing. "
+    "Name who needs the result: a person or a team.",
+    bad="promiser: ana.lima\ncustomer: ana.lima",
+    good="promiser: ana.lima\ncustomer: payments",
+)
 def self_promise(promise: Promise, context: Context) -> Iterator[tuple[Position, str]]:
     if promise.promiser and promise.customer and fold(promise.promiser) == fold(promise.customer):
-        yield promise.at("customer"), (f"`{promise.customer}` is both promiser and customer: name who will declare "
-                                       "satisfaction, a person or a team other than the promiser")
+        yield (
+            promise.at("customer"),
+            (
+                f"`{promise.customer}` is both promiser and customer: name who will declare "
+                "satisfaction, a person or a team other than the promiser"
+            ),
+        )
 
 
-@rule("P302", "unknown-handle", ERROR,
-      "A promiser, customer, team or `agreed_by` is not in the registry of `promisesite.yaml`.",
-      why="When the site config lists people and teams, every handle must be one of them, or the promise "
-          "drops out of that person's page and that team's reliability. Typos (`anna.lima`) are the usual "
-          "cause. Without `people`/`teams` in the config, any handle is accepted.",
-      bad="promiser: anna.lima   # registry has ana.lima", good="promiser: ana.lima")
+@rule(
+    "P302",
+    "unknown-handle",
+    ERROR,
+    "A promiser, customer, team or `agreed_by` is not in the registry of `promisesite.yaml`.",
+    why="When the site config lists people and teams, every handle must be one of them, or the promise "
+    "drops out of that person's page and that team's reliability. Typos (`anna.lima`) are the usual "
+    "cause. Without `people`/`teams` in the config, any handle is accepted.",
+    bad="promiser: anna.lima   # registry has ana.lima",
+    good="promiser: ana.lima",
+)
 def unknown_handle(promise: Promise, context: Context) -> Iterator[tuple[Position, str]]:
     registry = context.registry
     if not registry.registered:
         return
     # A customer may be a person or a team, so it can be verified only when people are registered.
     anyone = registry.handles if registry.people else None
-    checks = [("promiser", promise.promiser, registry.people or None, "people"),
-              ("customer", promise.customer, anyone, "people or teams"),
-              ("team", promise.team if promise.has("team") else "", registry.teams or None, "teams")]
+    checks = [
+        ("promiser", promise.promiser, registry.people or None, "people"),
+        ("customer", promise.customer, anyone, "people or teams"),
+        ("team", promise.team if promise.has("team") else "", registry.teams or None, "teams"),
+    ]
     checks += [(f"{r.key}.agreed_by", r.agreed_by, anyone, "people or teams") for r in promise.renegotiations]
     for key, handle, known, section in checks:
         if handle and known is not None and handle not in known:
             hint = did_you_mean(handle, known)
-            yield promise.at(key), (f"`{handle}` is not registered under {section} in promisesite.yaml: "
-                                    f"{hint + ' ' if hint else ''}write a registered handle, or add `{handle}` "
-                                    f"to `{section.split()[0]}:`")
+            yield (
+                promise.at(key),
+                (
+                    f"`{handle}` is not registered under {section} in promisesite.yaml: "
+                    f"{hint + ' ' if hint else ''}write a registered handle, or add `{handle}` "
+                    f"to `{section.split()[0]}:`"
+                ),
+            )
 
 
-@rule("P303", "handle-collision", WARNING,
-      "Two different handles are equal once lowercased with `.`, `_` and `-` removed.",
-      why="`Ana.Lima`, `ana-lima` and `analima` are almost certainly one person, but the site would give "
-          "them three pages and split their reliability three ways. Use one spelling everywhere.",
-      bad="# a.md\npromiser: ana.lima\n# b.md\npromiser: Ana.Lima", good="# a.md and b.md\npromiser: ana.lima",
-      scope=Scope.TREE, reports_at=("promiser", "customer", "team", "*.agreed_by"))
+@rule(
+    "P303",
+    "handle-collision",
+    WARNING,
+    "Two different handles are equal once lowercased with `.`, `_` and `-` removed.",
+    why="`Ana.Lima`, `ana-lima` and `analima` are almost certainly one person, but the site would give "
+    "them three pages and split their reliability three ways. Use one spelling everywhere.",
+    bad="# a.md\npromiser: ana.lima\n# b.md\npromiser: Ana.Lima",
+    good="# a.md and b.md\npromiser: ana.lima",
+    scope=Scope.TREE,
+    reports_at=("promiser", "customer", "team", "*.agreed_by"),
+)
 def handle_collision(promises: Sequence[Promise], context: Context) -> Iterator[tuple[str, Position, str]]:
     """Reported at each use of a spelling other than the first one seen (registry first)."""
     first: dict[str, str] = {}
     for handle in (*context.registry.people, *context.registry.teams):
         first.setdefault(fold(handle), handle)
     for promise in promises:
-        uses = [("promiser", promise.promiser), ("customer", promise.customer),
-                ("team", promise.team if promise.has("team") else "")]
+        uses = [
+            ("promiser", promise.promiser),
+            ("customer", promise.customer),
+            ("team", promise.team if promise.has("team") else ""),
+        ]
         uses += [(f"{r.key}.agreed_by", r.agreed_by) for r in promise.renegotiations]
         for key, handle in uses:
             if not handle:
                 continue
             seen = first.setdefault(fold(handle), handle)
             if seen != handle:
-                yield (promise.path, promise.at(key), f"`{handle}` looks like `{seen}` spelt differently: write "
-                                                      f"`{seen}` so that both count as one person or team")
+                yield (
+                    promise.path,
+                    promise.at(key),
+                    f"`{handle}` looks like `{seen}` spelt differently: write "
+                    f"`{seen}` so that both count as one person or team",
+                )

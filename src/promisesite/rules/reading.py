@@ -13,55 +13,96 @@ def _reading(*args: Any, **kwargs: Any) -> Rule:
 
 
 UNREADABLE = _reading(
-    "P001", "unreadable", ERROR, "The file is not UTF-8 text or cannot be read.",
+    "P001",
+    "unreadable",
+    ERROR,
+    "The file is not UTF-8 text or cannot be read.",
     why="A promise nobody can read is a promise nobody can keep. Binary files, other encodings and "
-        "unreadable files would silently drop out of the site and the accounting, so they fail the check.",
-    bad="(a file saved as Latin-1: `Caf\\xe9 menu`)", good="(the same file saved as UTF-8: `Café menu`)")
+    "unreadable files would silently drop out of the site and the accounting, so they fail the check.",
+    bad="(a file saved as Latin-1: `Caf\\xe9 menu`)",
+    good="(the same file saved as UTF-8: `Café menu`)",
+)
 NO_FRONT_MATTER = _reading(
-    "P002", "no-front-matter", ERROR, "The file does not start with a `---` YAML block closed by `---`.",
+    "P002",
+    "no-front-matter",
+    ERROR,
+    "The file does not start with a `---` YAML block closed by `---`.",
     why="Every `*.md` file in the promises folder is a promise. Without front matter there is no promiser, "
-        "customer or due date, only prose: nothing can be checked or accounted for.",
+    "customer or due date, only prose: nothing can be checked or accounted for.",
     bad="# Ship the thing\n\nWe will ship it.",
     good="---\ntitle: Ship the invoice export to finance\npromiser: bo.chen\ncustomer: finance\n"
-         "status: requested\nrequested: 2026-11-02\ndue: 2026-12-01\n---\n\nWe will ship it.")
+    "status: requested\nrequested: 2026-11-02\ndue: 2026-12-01\n---\n\nWe will ship it.",
+)
 BAD_YAML = _reading(
-    "P003", "bad-yaml", ERROR, "The front matter is not valid YAML, or not a mapping of fields.",
+    "P003",
+    "bad-yaml",
+    ERROR,
+    "The front matter is not valid YAML, or not a mapping of fields.",
     why="The front matter is data that CI, the site and the accounting all read. If it does not parse, "
-        "every other rule is blind. Only plain YAML is accepted: tags such as `!!python/object` are refused "
-        "so that nothing in a file is ever executed.",
-    bad="title: [unclosed\npromiser: ana.lima", good='title: "[unclosed"\npromiser: ana.lima')
+    "every other rule is blind. Only plain YAML is accepted: tags such as `!!python/object` are refused "
+    "so that nothing in a file is ever executed.",
+    bad="title: [unclosed\npromiser: ana.lima",
+    good='title: "[unclosed"\npromiser: ana.lima',
+)
 UNKNOWN_FIELD = _reading(
-    "P004", "unknown-field", ERROR, "A key that is not a field of the promise file format.",
+    "P004",
+    "unknown-field",
+    ERROR,
+    "A key that is not a field of the promise file format.",
     why="A misspelt key is a field that silently does nothing: `custmer: payments` leaves the promise "
-        "without a customer while the author believes it has one.",
-    bad="custmer: payments", good="customer: payments")
+    "without a customer while the author believes it has one.",
+    bad="custmer: payments",
+    good="customer: payments",
+)
 BAD_TYPE = _reading(
-    "P005", "bad-type", ERROR, "A field has the wrong type or form (handle, list, confidence, …).",
+    "P005",
+    "bad-type",
+    ERROR,
+    "A field has the wrong type or form (handle, list, confidence, …).",
     why="Handles link people to their pages and accounting, lists become checklists: a condition written as "
-        "one long string, or a name where a handle belongs, breaks the links and the counts.",
+    "one long string, or a name where a handle belongs, breaks the links and the counts.",
     bad="promiser: Ana Lima\ndone_when: the dashboard is live",
-    good="promiser: ana.lima\ndone_when:\n  - the dashboard is live at /status for all customers")
+    good="promiser: ana.lima\ndone_when:\n  - the dashboard is live at /status for all customers",
+)
 MISSING_FIELD = _reading(
-    "P006", "missing-field", ERROR,
+    "P006",
+    "missing-field",
+    ERROR,
     "`title`, `promiser`, `customer` or `status` is absent or empty (or `closed_reason` when one is due).",
     why="A promise is a personal commitment from a promiser to a customer. Without both names, a title and "
-        "a status there is no promise to account for; a revoked or cancelled promise owes its reason.",
-    bad="title: Checkout latency\nstatus: promised", good="title: Checkout latency\npromiser: ana.lima\n"
-                                                           "customer: payments\nstatus: promised")
+    "a status there is no promise to account for; a revoked or cancelled promise owes its reason.",
+    bad="title: Checkout latency\nstatus: promised",
+    good="title: Checkout latency\npromiser: ana.lima\ncustomer: payments\nstatus: promised",
+)
 BAD_STATUS = _reading(
-    "P007", "bad-status", ERROR, "`status` is not one of the lifecycle statuses.",
+    "P007",
+    "bad-status",
+    ERROR,
+    "`status` is not one of the lifecycle statuses.",
     why="The status drives the accounting: what is open, kept, broken. A status outside the conversation "
-        "for action (requested, offered, countered, promised, delivered, accepted, declined, withdrawn, "
-        "revoked, cancelled) cannot be counted.",
-    bad="status: in-flight", good="status: promised")
+    "for action (requested, offered, countered, promised, delivered, accepted, declined, withdrawn, "
+    "revoked, cancelled) cannot be counted.",
+    bad="status: in-flight",
+    good="status: promised",
+)
 BAD_ID = _reading(
-    "P008", "bad-id", ERROR, "`id` is not a slug, or differs from the file name.",
+    "P008",
+    "bad-id",
+    ERROR,
+    "`id` is not a slug, or differs from the file name.",
     why="The id is the promise's address: its page URL and the name other promises use in `serves`. "
-        "It is the file name, so the two can never disagree.",
-    bad="# file checkout.md\nid: Checkout Latency", good="# file checkout.md\nid: checkout")
+    "It is the file name, so the two can never disagree.",
+    bad="# file checkout.md\nid: Checkout Latency",
+    good="# file checkout.md\nid: checkout",
+)
 VAGUE_DATE = _reading(
-    "P102", "vague-date", ERROR, "A date field is not a real calendar date written YYYY-MM-DD.",
+    "P102",
+    "vague-date",
+    ERROR,
+    "A date field is not a real calendar date written YYYY-MM-DD.",
     why="`Q4`, `soon`, `next sprint` and `TBD` let a promise slide without anyone noticing it was broken. "
-        "Only a calendar date can be missed, and so only a calendar date can be kept. Impossible dates "
-        "(`2026-02-30`) are caught too.",
-    bad="due: Q4", good="due: 2026-12-31")
+    "Only a calendar date can be missed, and so only a calendar date can be kept. Impossible dates "
+    "(`2026-02-30`) are caught too.",
+    bad="due: Q4",
+    good="due: 2026-12-31",
+)

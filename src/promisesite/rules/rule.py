@@ -74,24 +74,47 @@ class Rule:
         return self.strict_level if strict and self.strict_level and level == WARNING else level
 
     def help_text(self) -> str:
-        parts = [f"{self.code} {self.name} ({self.level})", "", self.summary, "",
-                 "Why it matters:", textwrap.fill(self.why, 78, initial_indent="  ", subsequent_indent="  "),
-                 "", "Flagged:", textwrap.indent(self.bad, "  "), "", "Write instead:",
-                 textwrap.indent(self.good, "  ")]
+        parts = [
+            f"{self.code} {self.name} ({self.level})",
+            "",
+            self.summary,
+            "",
+            "Why it matters:",
+            textwrap.fill(self.why, 78, initial_indent="  ", subsequent_indent="  "),
+            "",
+            "Flagged:",
+            textwrap.indent(self.bad, "  "),
+            "",
+            "Write instead:",
+            textwrap.indent(self.good, "  "),
+        ]
         if self.needs:
             parts[3:3] = [f"Runs only {self.needs}.", ""]
         return "\n".join(parts)
 
     def help_markdown(self) -> str:
         needs = f"\n\nRuns only {self.needs}." if self.needs else ""
-        return (f"## {self.code} {self.name}\n\nDefault level: **{self.level}**. {self.summary}{needs}\n\n"
-                f"**Why it matters.** {self.why}\n\n**Flagged:**\n\n```yaml\n{self.bad}\n```\n\n"
-                f"**Write instead:**\n\n```yaml\n{self.good}\n```\n")
+        return (
+            f"## {self.code} {self.name}\n\nDefault level: **{self.level}**. {self.summary}{needs}\n\n"
+            f"**Why it matters.** {self.why}\n\n**Flagged:**\n\n```yaml\n{self.bad}\n```\n\n"
+            f"**Write instead:**\n\n```yaml\n{self.good}\n```\n"
+        )
 
 
-def rule(code: str, name: str, level: str, summary: str, *, why: str, bad: str, good: str,
-         scope: Scope = Scope.FILE, needs: str = "", strict_level: str = "",
-         reports_at: tuple[str, ...] = ()) -> Callable[[Callable[..., Iterable[tuple]]], Rule]:
+def rule(
+    code: str,
+    name: str,
+    level: str,
+    summary: str,
+    *,
+    why: str,
+    bad: str,
+    good: str,
+    scope: Scope = Scope.FILE,
+    needs: str = "",
+    strict_level: str = "",
+    reports_at: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Iterable[tuple]]], Rule]:
     """Declare a rule over the function that checks it: `@rule("P101", "undated", ERROR, …)`."""
 
     def declare(check: Callable[..., Iterable[tuple]]) -> Rule:

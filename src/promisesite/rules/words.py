@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
 
 import yaml
 
@@ -60,8 +60,9 @@ class Lexicon:
                     symbols.append(phrase.strip())
                     self.category_of.setdefault(phrase.strip(), category)
         self.longest = max((key.count(" ") + 1 for key in self.category_of), default=1)
-        self.symbol_pattern = (re.compile("|".join(re.escape(s) for s in sorted(set(symbols), key=len, reverse=True)))
-                               if symbols else None)
+        self.symbol_pattern = (
+            re.compile("|".join(re.escape(s) for s in sorted(set(symbols), key=len, reverse=True))) if symbols else None
+        )
         self.symbol_chars = {c for symbol in symbols for c in symbol}
         self.first_words = frozenset(key.split(" ")[0] for key in self.category_of if key[:1].isalnum())
 
@@ -71,7 +72,7 @@ class Lexicon:
             return []  # most texts: no word that can start a phrase
         masked = mask_mentions(text)
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(masked)]
-        gaps = [masked[words[k][1]:words[k + 1][0]] for k in range(len(words) - 1)]
+        gaps = [masked[words[k][1] : words[k + 1][0]] for k in range(len(words) - 1)]
         joined = [gap == "-" for gap in gaps]  # `re-try`: one word, never the start or end of a phrase
         linked = [bool(gap) and not gap.strip(" \t\n-") for gap in gaps]  # may continue a phrase
         hits: list[Hit] = []
@@ -96,8 +97,10 @@ class Lexicon:
             hits.append(Hit(category, text[start:end], start, end))
             index = last + 1
         if self.symbol_pattern is not None and any(c in masked for c in self.symbol_chars):
-            hits += [Hit(self.category_of[m.group()], m.group(), m.start(), m.end())
-                     for m in self.symbol_pattern.finditer(masked)]
+            hits += [
+                Hit(self.category_of[m.group()], m.group(), m.start(), m.end())
+                for m in self.symbol_pattern.finditer(masked)
+            ]
             hits.sort(key=lambda hit: hit.start)
         return hits
 
@@ -105,8 +108,11 @@ class Lexicon:
     def measurable(text: str, hits: list[Hit]) -> bool:
         """A number, a date, a comparator symbol or a comparator word makes a condition measurable."""
         plain = mask_mentions(text)
-        return bool(_DIGIT.search(plain) or _COMPARATOR_SYMBOL.search(plain)
-                    or any(hit.category in ("comparator", "bound") for hit in hits))
+        return bool(
+            _DIGIT.search(plain)
+            or _COMPARATOR_SYMBOL.search(plain)
+            or any(hit.category in ("comparator", "bound") for hit in hits)
+        )
 
 
 @lru_cache(maxsize=16)

@@ -12,9 +12,9 @@ import datetime as dt
 import gc
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..check import UsageError, check_document, check_together, context_of, history_of, settle
 from ..clock import resolve_today
@@ -31,8 +31,14 @@ from ..site.writer import check_output, write_file, write_site
 from .gate import ReadWriteLock
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
-SINGLETONS = ("index.html", "teams/index.html", "customers/index.html", "people/index.html", "promises.json",
-              "calendar.ics")
+SINGLETONS = (
+    "index.html",
+    "teams/index.html",
+    "customers/index.html",
+    "people/index.html",
+    "promises.json",
+    "calendar.ics",
+)
 
 
 @dataclass
@@ -60,8 +66,14 @@ class Report:
 
 
 class LiveSite:
-    def __init__(self, config_file: Path | None, today: str | None, output: Path,
-                 overrides: dict[str, object] | None = None, check_output: bool = False):
+    def __init__(
+        self,
+        config_file: Path | None,
+        today: str | None,
+        output: Path,
+        overrides: dict[str, object] | None = None,
+        check_output: bool = False,
+    ):
         self.config_file, self.today_option, self.output = config_file, today, output
         self.check_output = check_output  # a folder the user named: refused as `build` refuses it
         self.overrides = overrides or {}
@@ -84,8 +96,11 @@ class LiveSite:
     def watched(self) -> list[tuple[Path, bool]]:
         """Folders to watch, and whether recursively: the source, the templates, the config's folder."""
         assert self.config is not None
-        folders = [(self.config.source, True), (self.config.templates, True),
-                   ((self.config.file or self.config.root / "promisesite.yaml").parent, False)]
+        folders = [
+            (self.config.source, True),
+            (self.config.templates, True),
+            ((self.config.file or self.config.root / "promisesite.yaml").parent, False),
+        ]
         return [(path, recursive) for path, recursive in folders if path.is_dir()]
 
     def needs_full_rebuild(self, paths: Iterable[Path]) -> bool:
@@ -100,8 +115,9 @@ class LiveSite:
                 return True
         return False
 
-    def rebuild(self, paths: Iterable[Path] = (), rescan: bool = False,
-                early: Callable[[Report], None] | None = None) -> Report:
+    def rebuild(
+        self, paths: Iterable[Path] = (), rescan: bool = False, early: Callable[[Report], None] | None = None
+    ) -> Report:
         """Apply changed paths (or everything); never raises for a problem in the input.
 
         With `early`, a save of one promise first updates that promise's own page and calls
@@ -127,9 +143,12 @@ class LiveSite:
         except UserError as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
         except OSError as error:
-            report = Report("output", error=f"cannot write into {self.output}/ ({error.strerror or error}): "
-                                            "the pages served are those of the last good rebuild",
-                            findings=self.last.findings)
+            report = Report(
+                "output",
+                error=f"cannot write into {self.output}/ ({error.strerror or error}): "
+                "the pages served are those of the last good rebuild",
+                findings=self.last.findings,
+            )
         finally:
             self.lock.release_write()
         report.seconds = time.perf_counter() - started
@@ -141,8 +160,12 @@ class LiveSite:
     def status(self) -> dict:
         """What the open pages are told: the generation, and the last rebuild's error and findings."""
         last = self.last
-        return {"generation": self.generation, "error": last.error, "errors": [asdict(f) for f in last.errors],
-                "warnings": sum(1 for f in last.findings if not f.is_error)}
+        return {
+            "generation": self.generation,
+            "error": last.error,
+            "errors": [asdict(f) for f in last.errors],
+            "warnings": sum(1 for f in last.findings if not f.is_error),
+        }
 
     # --- full and incremental rebuilds ----------------------------------------------------------
 
@@ -170,8 +193,10 @@ class LiveSite:
     def _full(self) -> Report:
         config = self.prepare()
         if not config.source.is_dir():
-            raise UsageError(f"the source folder {config.relative(config.source)}/ does not exist: create it, "
-                             "or set `source:` in promisesite.yaml")
+            raise UsageError(
+                f"the source folder {config.relative(config.source)}/ does not exist: create it, "
+                "or set `source:` in promisesite.yaml"
+            )
         phases = Phases()
         today = resolve_today(self.today_option)
         sources = config.sources()
@@ -192,8 +217,10 @@ class LiveSite:
             write_site(self.output, files)
             written = sorted(files)
         else:
-            written = self._sync({p: b for p, b in files.items() if self.rendered.get(p) != rendered[p]},
-                                 [p for p in self.rendered if p not in rendered])
+            written = self._sync(
+                {p: b for p, b in files.items() if self.rendered.get(p) != rendered[p]},
+                [p for p in self.rendered if p not in rendered],
+            )
         del files
         self.config, self.today, self.context, self.files = config, today, context, states
         self.ledger, self.site, self.rendered = ledger, site, rendered
@@ -294,8 +321,7 @@ class LiveSite:
                     return first[2]  # read a moment ago by _first_page, and not changed since
             except OSError:
                 pass
-        promise, findings = check_document(read_document(path, rel, config.repository, config.max_file_size),
-                                           context)
+        promise, findings = check_document(read_document(path, rel, config.repository, config.max_file_size), context)
         broken = promise is None or any(f.is_error for f in findings)
         good = old.good if broken and old is not None else (None if broken else promise)
         return FileState(findings, promise, good)
@@ -304,19 +330,24 @@ class LiveSite:
         shown = [state.good for state in states.values() if state.good is not None]
         per_file = [f for state in states.values() for f in state.findings] + self.problems
         cross = check_together(shown, context)
-        result = settle(shown, per_file + cross, sorted([*states, *(f.path for f in self.problems)]), config,
-                        strict=False)
+        result = settle(
+            shown, per_file + cross, sorted([*states, *(f.path for f in self.problems)]), config, strict=False
+        )
         return Ledger(shown, config, context.today, result.findings, result.waived, self.history), result.findings
 
     # --- which pages an edit affects --------------------------------------------------------------
 
-    def _affected(self, before: Ledger, after: Ledger, site_before: Site, site_after: Site,
-                  pages_changed: bool) -> set[str]:
+    def _affected(
+        self, before: Ledger, after: Ledger, site_before: Site, site_after: Site, pages_changed: bool
+    ) -> set[str]:
         """The output paths whose content may depend on what changed between two ledgers."""
         # A file that did not change keeps its Promise object, so identity tells what changed.
-        changed_ids = {pid for pid in set(before.by_id) | set(after.by_id)
-                       if before.by_id.get(pid) is not after.by_id.get(pid)
-                       or before.findings.get(_path(before, pid)) != after.findings.get(_path(after, pid))}
+        changed_ids = {
+            pid
+            for pid in set(before.by_id) | set(after.by_id)
+            if before.by_id.get(pid) is not after.by_id.get(pid)
+            or before.findings.get(_path(before, pid)) != after.findings.get(_path(after, pid))
+        }
         affected = set(SINGLETONS)
         if pages_changed:
             affected.add("sitemap.xml")
@@ -372,4 +403,3 @@ def _digest(data: bytes) -> str:
 def _path(ledger: Ledger, promise_id: str) -> str:
     promise = ledger.by_id.get(promise_id)
     return promise.path if promise else ""
-

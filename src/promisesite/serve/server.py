@@ -17,11 +17,11 @@ import queue
 import re
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 from .gate import ReadWriteLock
@@ -63,8 +63,15 @@ class DevServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256  # the default 5 drops connections when a browser (or a test) opens many at once
 
-    def __init__(self, address: tuple[str, int], root: Path, base: str, gate: ReadWriteLock,
-                 status: Callable[[], dict], allowed_hosts: Iterable[str] = ()):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        root: Path,
+        base: str,
+        gate: ReadWriteLock,
+        status: Callable[[], dict],
+        allowed_hosts: Iterable[str] = (),
+    ):
         super().__init__(address, Handler)
         self.root, self.base, self.gate, self.report, self.hub = root, base, gate, status, Hub()
         self.allowed_hosts = {name.lower().strip("[]") for name in allowed_hosts} | {"localhost"}
@@ -96,14 +103,17 @@ class DevServer(ThreadingHTTPServer):
         self.hub.publish("rebuild", {**self.status(), "changed": [self.url_of(path) for path in written]})
 
     def url_of(self, output_path: str) -> str:
-        return self.base + (output_path[:-len("index.html")] if output_path.endswith("index.html") else output_path)
+        return self.base + (output_path[: -len("index.html")] if output_path.endswith("index.html") else output_path)
 
     def handle_error(self, request: object, client_address: object) -> None:
         """One request failed (the browser went away, or worse): the server goes on, with no traceback."""
         error = sys.exc_info()[1]
         if not isinstance(error, (ConnectionError, TimeoutError)):
-            print(f"promisesite: a request failed ({type(error).__name__}: {error}); the server goes on",
-                  file=sys.stderr, flush=True)
+            print(
+                f"promisesite: a request failed ({type(error).__name__}: {error}); the server goes on",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def close(self) -> None:
         """After `serve_forever` has returned in this thread. (`shutdown()` is for other threads, and
@@ -126,9 +136,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self, head: bool = False) -> None:
         if not self.server.allows(self.headers.get("Host")):
-            return self.reply(403, b"Blocked: this server answers only under the names it listens on "
-                                   b"(localhost, an IP address, or the name given with --host).\n",
-                              "text/plain; charset=utf-8", head)
+            return self.reply(
+                403,
+                b"Blocked: this server answers only under the names it listens on "
+                b"(localhost, an IP address, or the name given with --host).\n",
+                "text/plain; charset=utf-8",
+                head,
+            )
         base = self.server.base
         path = unquote(urlsplit(self.path).path)
         if path == base + ENDPOINT + "events":
@@ -141,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.redirect(base)
         if not path.startswith(base):
             return self.not_found(head)
-        target = self.resolve(path[len(base):])
+        target = self.resolve(path[len(base) :])
         if target is None:
             return self.not_found(head)
         if target.is_dir():

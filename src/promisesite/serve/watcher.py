@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -20,8 +20,9 @@ from watchdog.observers.polling import PollingObserver
 
 # Temporary and backup files of common editors: vim (.swp, ~, 4913), emacs (.#name, #name#),
 # GNOME (.goutputstream-*), JetBrains (___jb_tmp___, ___jb_old___), and plain *.tmp.
-IGNORED = re.compile(r"\.sw[a-p]x?$|~$|^\.#|^#.*#$|^4913$|^\.goutputstream-|___jb_(?:tmp|old)___$|\.tmp$",
-                     re.IGNORECASE)
+IGNORED = re.compile(
+    r"\.sw[a-p]x?$|~$|^\.#|^#.*#$|^4913$|^\.goutputstream-|___jb_(?:tmp|old)___$|\.tmp$", re.IGNORECASE
+)
 QUIET_SECONDS = 0.02  # a burst ends when nothing happened for this long (editors take 1-5 ms)
 MAX_WAIT_SECONDS = 0.5  # but a stream of events never delays a rebuild longer than this
 
@@ -54,8 +55,13 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     """Calls `callback` with the paths changed in each burst, from one background thread."""
 
-    def __init__(self, folders: list[tuple[Path, bool]], callback: Callback, poll: bool = False,
-                 say: Callable[[str], None] = print):
+    def __init__(
+        self,
+        folders: list[tuple[Path, bool]],
+        callback: Callback,
+        poll: bool = False,
+        say: Callable[[str], None] = print,
+    ):
         self.folders, self.callback, self.say = folders, callback, say
         self.polling = poll
         self._pending: set[Path] = set()
@@ -71,8 +77,10 @@ class Watcher:
         try:
             self._observer = self._observe(PollingObserver(timeout=0.5) if self.polling else Observer())
         except OSError as error:  # e.g. the inotify watch limit (ENOSPC) or too many open files
-            self.say(f"Native file watching failed ({error.strerror or error}); polling instead. To watch "
-                     "natively, raise the limit: sysctl fs.inotify.max_user_watches=524288")
+            self.say(
+                f"Native file watching failed ({error.strerror or error}); polling instead. To watch "
+                "natively, raise the limit: sysctl fs.inotify.max_user_watches=524288"
+            )
             self.polling = True
             self._observer = self._observe(PollingObserver(timeout=0.5))
         self._thread.start()

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from .. import __version__
-from ..text import xml_text
 from ..ledger import Ledger
 from ..model import Promise, Status
+from ..text import xml_text
+from .memo import Memo
 from .urls import Urls, promise_slug
-
-if TYPE_CHECKING:
-    from .pages import Memo
 
 FEED_ENTRIES = 50
 ATOM = "http://www.w3.org/2005/Atom"
@@ -33,43 +32,87 @@ def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]
     """One promise as data: every field, plus its state as of today and its URL."""
     state = ledger.state(promise)
     return {
-        "id": promise.id, "path": promise.path, "url": urls.absolute(urls.promise(promise.id)),
-        "title": promise.title, "promiser": promise.promiser, "customer": promise.customer, "team": promise.team,
+        "id": promise.id,
+        "path": promise.path,
+        "url": urls.absolute(urls.promise(promise.id)),
+        "title": promise.title,
+        "promiser": promise.promiser,
+        "customer": promise.customer,
+        "team": promise.team,
         "status": promise.status.value if promise.status else None,
-        "due": _iso(promise.due), "requested": _iso(promise.requested), "promised": _iso(promise.promised),
-        "delivered": _iso(promise.delivered), "accepted": _iso(promise.accepted), "closed": _iso(promise.closed),
-        "closed_reason": promise.closed_reason or None, "done_when": list(promise.done_when),
-        "measured_by": promise.measured_by or promise.customer, "standards": list(promise.standards),
-        "risks": list(promise.risks), "help": promise.help or None, "serves": promise.serves or None,
+        "due": _iso(promise.due),
+        "requested": _iso(promise.requested),
+        "promised": _iso(promise.promised),
+        "delivered": _iso(promise.delivered),
+        "accepted": _iso(promise.accepted),
+        "closed": _iso(promise.closed),
+        "closed_reason": promise.closed_reason or None,
+        "done_when": list(promise.done_when),
+        "measured_by": promise.measured_by or promise.customer,
+        "standards": list(promise.standards),
+        "risks": list(promise.risks),
+        "help": promise.help or None,
+        "serves": promise.serves or None,
         "served_by": [child.id for child in ledger.children.get(promise.id, [])],
-        "confidence": promise.confidence or None, "tags": list(promise.tags),
-        "renegotiations": [{"on": _iso(r.on), "was": _iso(r.was), "due": _iso(r.due), "reason": r.reason,
-                            "agreed_by": r.agreed_by, "changed": r.changed or None} for r in promise.renegotiations],
+        "confidence": promise.confidence or None,
+        "tags": list(promise.tags),
+        "renegotiations": [
+            {
+                "on": _iso(r.on),
+                "was": _iso(r.was),
+                "due": _iso(r.due),
+                "reason": r.reason,
+                "agreed_by": r.agreed_by,
+                "changed": r.changed or None,
+            }
+            for r in promise.renegotiations
+        ],
         "waivers": [{"rule": w.rule, "reason": w.reason} for w in promise.waivers],
-        "open": state.is_open, "overdue": state.overdue, "days_to_due": state.days_to_due,
+        "open": state.is_open,
+        "overdue": state.overdue,
+        "days_to_due": state.days_to_due,
         "outcome": state.outcome.value if state.outcome else None,
-        "findings": [{"code": f.code, "level": f.level, "line": f.line, "message": f.message}
-                     for f in ledger.findings.get(promise.path, [])],
+        "findings": [
+            {"code": f.code, "level": f.level, "line": f.line, "message": f.message}
+            for f in ledger.findings.get(promise.path, [])
+        ],
     }
 
 
 def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes:
     """A JSON array, one promise per line."""
     memo = memo or _no_memo()
-    records = [memo.get("json", p, (ledger.state(p), tuple(ledger.findings.get(p.path, ())),
-                                   tuple(c.id for c in ledger.children.get(p.id, ()))),
-                        lambda p=p: json.dumps(promise_data(ledger, urls, p), ensure_ascii=False, sort_keys=True,
-                                               separators=(",", ":")))
-               for p in ledger.promises]
+    records = [
+        memo.get(
+            "json",
+            p,
+            (
+                ledger.state(p),
+                tuple(ledger.findings.get(p.path, ())),
+                tuple(c.id for c in ledger.children.get(p.id, ())),
+            ),
+            lambda p=p: json.dumps(
+                promise_data(ledger, urls, p), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            ),
+        )
+        for p in ledger.promises
+    ]
     return ("[\n" + ",\n".join(records) + "\n]\n").encode("utf-8")
 
 
 # --- iCalendar -----------------------------------------------------------------------------------
 
+
 def _ics_text(text: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): escaped, line breaks as `\\n`, other control characters dropped."""
-    text = (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    text = (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
     return _ICS_CONTROL.sub("", text)
 
 
@@ -96,8 +139,14 @@ def _fold(line: str) -> str:
 def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str, memo: Memo | None = None) -> bytes:
     """All-day events on the due dates; UIDs are stable across builds and calendars."""
     memo = memo or _no_memo()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//promisesite//promisesite {__version__}//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//promisesite//promisesite {__version__}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(name)}",
+    ]
     head = "\r\n".join(_fold(line) for line in lines) + "\r\n"
     seen: set[str] = set()
     events = []
@@ -114,10 +163,13 @@ def _event(ledger: Ledger, urls: Urls, promise: Promise) -> str:
     status = promise.status.value if promise.status else "unknown"
     description = [f"{promise.promiser} promised {promise.customer}: {status}."]
     description += ["Done when:"] + [f"- {c}" for c in promise.done_when] if promise.done_when else []
-    event_status = ("CANCELLED" if promise.status in (Status.CANCELLED, Status.REVOKED, Status.DECLINED,
-                                                      Status.WITHDRAWN)
-                    else "TENTATIVE" if promise.status in (Status.REQUESTED, Status.OFFERED, Status.COUNTERED)
-                    else "CONFIRMED")
+    event_status = (
+        "CANCELLED"
+        if promise.status in (Status.CANCELLED, Status.REVOKED, Status.DECLINED, Status.WITHDRAWN)
+        else "TENTATIVE"
+        if promise.status in (Status.REQUESTED, Status.OFFERED, Status.COUNTERED)
+        else "CONFIRMED"
+    )
     assert promise.due is not None
     lines = [
         "BEGIN:VEVENT",
@@ -137,12 +189,11 @@ def _event(ledger: Ledger, urls: Urls, promise: Promise) -> str:
 
 
 def _no_memo() -> Memo:
-    from .pages import Memo
-
     return Memo()
 
 
 # --- Atom and sitemap ----------------------------------------------------------------------------
+
 
 def last_change(ledger: Ledger, promise: Promise) -> str:
     """When the promise last changed, as an Atom time: its newest commit when git knows it, else its
@@ -191,8 +242,9 @@ def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> b
         _sub(entry, "summary", f"{status}: {promise.promiser} → {promise.customer}{due}")
         ET.SubElement(entry, f"{{{ATOM}}}category", term=status)
     ET.indent(feed)
-    return (b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
-            + b"\n")
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
 
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
@@ -207,7 +259,8 @@ def sitemap(urls: Urls, pages: Sequence[str]) -> bytes:
     root = ET.Element(f"{{{namespace}}}urlset")
     for page in pages:
         folder = page.removesuffix("index.html")
-        ET.SubElement(ET.SubElement(root, f"{{{namespace}}}url"), f"{{{namespace}}}loc").text = \
-            urls.absolute(urls.base + folder)
+        ET.SubElement(ET.SubElement(root, f"{{{namespace}}}url"), f"{{{namespace}}}loc").text = urls.absolute(
+            urls.base + folder
+        )
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"

@@ -15,8 +15,8 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import UserError
 
@@ -59,11 +59,15 @@ class OutputLock:
             if holder.get("command") == "serve" or not self.wait:
                 os.close(descriptor)
                 who = f"promisesite {holder.get('command', 'build')} (pid {holder.get('pid', '?')})"
-                raise OutputBusy(f"{who} is writing into {self.output}/: stop it, or {self.command} into another "
-                                 f"folder with --output") from None
+                raise OutputBusy(
+                    f"{who} is writing into {self.output}/: stop it, or {self.command} into another "
+                    f"folder with --output"
+                ) from None
             if self.say is not None:
-                self.say(f"promisesite: waiting for promisesite {holder.get('command', 'build')} "
-                         f"(pid {holder.get('pid', '?')}) to finish writing {self.output}/")
+                self.say(
+                    f"promisesite: waiting for promisesite {holder.get('command', 'build')} "
+                    f"(pid {holder.get('pid', '?')}) to finish writing {self.output}/"
+                )
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, json.dumps({"pid": os.getpid(), "command": self.command}).encode(), 0)

@@ -9,19 +9,73 @@ from __future__ import annotations
 import ctypes
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import markdown
 import nh3
 
 from ..config import ConfigError
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "dfn",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -36,8 +90,23 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Removed with their content, not just unwrapped.
-DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
-                                  "svg", "math", "form", "textarea", "select", "button"})
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "form",
+        "textarea",
+        "select",
+        "button",
+    }
+)
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
@@ -49,7 +118,7 @@ _HEADING = re.compile(r"<(/?)h([1-5])\b")
 MAX_BRACKETS = 4_000
 MAX_NESTING = 32  # `>` markers, or list levels by indentation, at the start of one line
 MAX_BLOCKS = 5_000  # block elements the engine made of one body
-_NESTING = re.compile(r"^[ \t]*(?:>[ \t]*){%d}" % (MAX_NESTING + 1) + r"|^[ \t]{%d}" % (4 * MAX_NESTING), re.MULTILINE)
+_NESTING = re.compile(rf"^[ \t]*(?:>[ \t]*){{{MAX_NESTING + 1}}}|^[ \t]{{{4 * MAX_NESTING}}}", re.MULTILINE)
 _BLOCK = re.compile(r"<(?:div|blockquote|ul|ol|li|dl|dd|dt|table|tr|td|th|p|pre|details|figure|h[1-6])\b", re.I)
 
 
@@ -75,8 +144,7 @@ def too_complex(text: str) -> str:
 
 def plain(text: str, why: str) -> str:
     """A body shown as it was written, with the reason."""
-    return (f'<p class="body-note">Shown as plain text: {html.escape(why)}.</p>\n'
-            f"<pre>{html.escape(text)}</pre>\n")
+    return f'<p class="body-note">Shown as plain text: {html.escape(why)}.</p>\n<pre>{html.escape(text)}</pre>\n'
 
 
 class MarkdownRenderer:
@@ -134,8 +202,10 @@ def _gfm() -> Callable[[str], str]:
         from cmarkgfm import _cmark
         from cmarkgfm.cmark import Options
     except ImportError:
-        raise ConfigError("markdown_engine: gfm needs cmarkgfm: pip install 'promisesite[gfm]', or remove "
-                          "the line to use Python-Markdown") from None
+        raise ConfigError(
+            "markdown_engine: gfm needs cmarkgfm: pip install 'promisesite[gfm]', or remove "
+            "the line to use Python-Markdown"
+        ) from None
     # Raw HTML passes through cmark so that nh3, not cmark, decides what survives, as for
     # Python-Markdown.
     options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
@@ -186,10 +256,15 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-_CLEAN_OPTIONS = dict(tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
-                      attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-                      attribute_filter=_keep_attribute, url_schemes=set(URL_SCHEMES),
-                      link_rel="noopener noreferrer", strip_comments=True)
+_CLEAN_OPTIONS = dict(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    attribute_filter=_keep_attribute,
+    url_schemes=set(URL_SCHEMES),
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
 _clean = nh3.Cleaner(**_CLEAN_OPTIONS).clean
 
 

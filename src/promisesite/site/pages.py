@@ -1,4 +1,4 @@
-"""The ledger → every file of the site (SPEC §6), as a mapping of output path → bytes.
+"""The ledger → every file of the site (docs/site.md), as a mapping of output path → bytes.
 
 Nothing here writes to disk; `writer` does, atomically. Output is deterministic: the same
 ledger (promises, config, today) gives byte-identical files.
@@ -8,26 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Callable, Hashable, TypeVar
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..cache import body_key
 from ..config import Config
 from ..ledger import Group, Ledger, State
 from ..model import Event, Promise, Status
-from ..schema import front_matter_schema
 from ..read.document import read_body
+from ..schema import front_matter_schema
 from ..text import plural
 from . import feeds
 from .markdown import MarkdownRenderer
+from .memo import Memo
 from .theme import asset, asset_names, environment, format_date, render
 from .urls import Urls, output_path
 
-T = TypeVar("T")
 GROUP_KINDS = {"teams": "Teams", "customers": "Customers", "people": "People"}
 DUE_SOON_DAYS = 14
 PAGE_SIZE = 100  # promises per page of a long list
@@ -36,50 +36,18 @@ MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")
 DASHBOARD_ROWS = 20  # overdue and due-soon promises on the dashboard; the rest are a link away
 
 
-class Memo:
-    """Pieces rendered from one promise, reused while that promise (and the little else the piece
-    shows) is unchanged: table rows, bodies, JSON records, calendar events. One memo lives as long
-    as one theme and config, so `serve` renders an edit's neighbours from it instead of afresh."""
-
-    def __init__(self, bodies: dict[str, str] | None = None, keep_bodies: bool = True) -> None:
-        self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
-        self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
-        self._new_bodies: dict[str, str] = {}
-        self._used: set[str] = set()
-        self._keep_bodies = keep_bodies  # a build shows each body once; serve shows them again
-
-    def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
-        key = (kind, promise.path, promise.id)
-        hit = self._pieces.get(key)
-        if hit is not None and hit[0] is promise and hit[1] == extra:
-            return hit[2]
-        value = make()
-        self._pieces[key] = (promise, extra, value)
-        return value
-
-    def body(self, text: str, render: Callable[[str], str]) -> str:
-        key = body_key(text)
-        self._used.add(key)
-        html = self._bodies.get(key)
-        if html is None:
-            html = self._new_bodies[key] = render(text)
-            if self._keep_bodies:
-                self._bodies[key] = html
-        return html
-
-    def drain(self) -> tuple[dict[str, str], set[str]]:
-        """Since the last call: the bodies rendered (what a build adds to the cache) and the keys of
-        all bodies shown (what the cache keeps)."""
-        new, used = self._new_bodies, self._used
-        self._new_bodies, self._used = {}, set()
-        return new, used
-
-
 class Site:
     """Renders pages from one ledger; `plan()` is the whole site, a function per file."""
 
-    def __init__(self, ledger: Ledger, config: Config, theme: jinja2.Environment | None = None,
-                 markdown: MarkdownRenderer | None = None, memo: Memo | None = None, read_bodies: bool = False):
+    def __init__(
+        self,
+        ledger: Ledger,
+        config: Config,
+        theme: jinja2.Environment | None = None,
+        markdown: MarkdownRenderer | None = None,
+        memo: Memo | None = None,
+        read_bodies: bool = False,
+    ):
         self.ledger, self.config = ledger, config
         self.urls = Urls(config.base_url)
         self.env = theme or environment(config)
@@ -114,9 +82,13 @@ class Site:
 
     def summary(self, group: Group, overdue_ids: set[str]) -> dict[str, Any]:
         """A line of a group index: counts computed here, not by filters in the template."""
-        return {"group": group, "open": sum(p.is_open for p in group.promises),
-                "overdue": sum(p.id in overdue_ids for p in group.promises), "all": len(group.promises),
-                "reliability": self.ledger.reliability(group.promises)}
+        return {
+            "group": group,
+            "open": sum(p.is_open for p in group.promises),
+            "overdue": sum(p.id in overdue_ids for p in group.promises),
+            "all": len(group.promises),
+            "reliability": self.ledger.reliability(group.promises),
+        }
 
     @property
     def macros(self) -> Any:
@@ -127,8 +99,9 @@ class Site:
 
     def tree_row_html(self, promise: Promise, depth: int) -> Markup:
         """One line of the dashboard's tree, reused like table rows."""
-        return self.memo.get("tree", promise, (self.ledger.state(promise), depth),
-                             lambda: Markup(self.macros.tree_row(promise, depth)))
+        return self.memo.get(
+            "tree", promise, (self.ledger.state(promise), depth), lambda: Markup(self.macros.tree_row(promise, depth))
+        )
 
     def row_html(self, promise: Promise) -> Markup:
         """One promise as a table row (the `promise_row` macro), rendered once while it is unchanged."""
@@ -165,9 +138,15 @@ class Site:
             count = max(1, -(-len(promises) // PAGE_SIZE))
             links = [urls.page(*parts) if n == 1 else urls.page(*parts, "page", str(n)) for n in range(1, count + 1)]
             for n, url in enumerate(links, start=1):
-                chunk = promises[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]
-                pager = {"number": n, "count": count, "total": len(promises), "first": (n - 1) * PAGE_SIZE + 1,
-                         "previous": links[n - 2] if n > 1 else "", "next": links[n] if n < count else ""}
+                chunk = promises[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
+                pager = {
+                    "number": n,
+                    "count": count,
+                    "total": len(promises),
+                    "first": (n - 1) * PAGE_SIZE + 1,
+                    "previous": links[n - 2] if n > 1 else "",
+                    "next": links[n] if n < count else "",
+                }
                 path = page(url, "list.html", promises=chunk, pager=pager, **context)
                 self.members[path] = tuple(p.id for p in chunk)
 
@@ -185,18 +164,33 @@ class Site:
                 plan[path] = functools.partial(self.group_page, group, kind, label)
                 calendar = f"{kind}/{group.segment}/calendar.ics"
                 plan[calendar] = functools.partial(
-                    feeds.calendar, ledger, urls, group.promises + group.as_customer,
-                    f"{self.config.title}: {group.title}", self.memo)
+                    feeds.calendar,
+                    ledger,
+                    urls,
+                    group.promises + group.as_customer,
+                    f"{self.config.title}: {group.title}",
+                    self.memo,
+                )
                 self.members[path] = self.members[calendar] = shown
         for status in Status:
-            listing(("status", status.value), ledger.with_status(status), heading=f"Status: {status.value}",
-                    status=status, intro=STATUS_MEANING[status])
-        listing(("overdue",), overdue, heading="Overdue",
-                intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks.")
+            listing(
+                ("status", status.value),
+                ledger.with_status(status),
+                heading=f"Status: {status.value}",
+                status=status,
+                intro=STATUS_MEANING[status],
+            )
+        listing(
+            ("overdue",),
+            overdue,
+            heading="Overdue",
+            intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks.",
+        )
         plan["404.html"] = functools.partial(self.page, urls.file("404.html"), "404.html")
         plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls, self.memo)
-        plan["calendar.ics"] = functools.partial(feeds.calendar, ledger, urls, ledger.promises, self.config.title,
-                                                 self.memo)
+        plan["calendar.ics"] = functools.partial(
+            feeds.calendar, ledger, urls, ledger.promises, self.config.title, self.memo
+        )
         recent = feeds.recent(ledger, self.memo)
         plan["feed.xml"] = functools.partial(feeds.atom, ledger, urls, self.config.title, recent)
         self.members["feed.xml"] = tuple(p.id for p in recent)
@@ -211,21 +205,40 @@ class Site:
         ledger, urls = self.ledger, self.urls
         trees, hidden = ledger.trees(TREE_ROWS)
         overdue, due_soon = ledger.overdue(), ledger.due_within(DUE_SOON_DAYS)
-        return self.page(urls.home(), "index.html", overdue=overdue[:DASHBOARD_ROWS], overdue_count=len(overdue),
-                         due_soon=due_soon[:DASHBOARD_ROWS], due_soon_count=len(due_soon),
-                         due_soon_days=DUE_SOON_DAYS, recently_accepted=ledger.recently_accepted(), trees=trees,
-                         hidden=hidden,
-                         standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)))
+        return self.page(
+            urls.home(),
+            "index.html",
+            overdue=overdue[:DASHBOARD_ROWS],
+            overdue_count=len(overdue),
+            due_soon=due_soon[:DASHBOARD_ROWS],
+            due_soon_count=len(due_soon),
+            due_soon_days=DUE_SOON_DAYS,
+            recently_accepted=ledger.recently_accepted(),
+            trees=trees,
+            hidden=hidden,
+            standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)),
+        )
 
     def groups_page(self, kind: str, label: str, overdue: list[Promise]) -> bytes:
         overdue_ids = {p.id for p in overdue}
         groups: dict[str, Group] = getattr(self.ledger, kind)
-        return self.page(self.urls.page(kind), "groups.html", kind=kind, label=label,
-                         groups=[self.summary(group, overdue_ids) for group in groups.values()])
+        return self.page(
+            self.urls.page(kind),
+            "groups.html",
+            kind=kind,
+            label=label,
+            groups=[self.summary(group, overdue_ids) for group in groups.values()],
+        )
 
     def group_page(self, group: Group, kind: str, label: str) -> bytes:
-        return self.page(self.urls.page(kind, group.segment), "group.html", group=group, kind=kind, label=label,
-                         reliability=self.ledger.reliability(group.promises))
+        return self.page(
+            self.urls.page(kind, group.segment),
+            "group.html",
+            group=group,
+            kind=kind,
+            label=label,
+            reliability=self.ledger.reliability(group.promises),
+        )
 
     def batches(self, plan: dict[str, Callable[[], bytes]], size: int = 100) -> list[list[str]]:
         """How to share the plan between workers: every page that lists promises in one batch, so
@@ -233,7 +246,7 @@ class Site:
         pages = {self.promise_path(p.id) for p in self.ledger.promises}
         singles = [path for path in plan if path in pages]
         rest = [path for path in plan if path not in pages]
-        return [rest] + [singles[start:start + size] for start in range(0, len(singles), size)]
+        return [rest] + [singles[start : start + size] for start in range(0, len(singles), size)]
 
     def promise_path(self, promise_id: str) -> str:
         path = self._promise_paths.get(promise_id)
@@ -246,9 +259,15 @@ class Site:
         text = promise.body
         if not text and self.read_bodies:  # read here, in the worker that renders the page
             text = read_body(self.config.root / promise.path)
-        return self.page(self.urls.promise(promise.id), "promise.html", promise=promise, view=self.view(promise),
-                         body=self.memo.body(text, self.markdown) if text.strip() else "",
-                         findings=ledger.findings.get(promise.path, []), waived=ledger.waived.get(promise.path, []))
+        return self.page(
+            self.urls.promise(promise.id),
+            "promise.html",
+            promise=promise,
+            view=self.view(promise),
+            body=self.memo.body(text, self.markdown) if text.strip() else "",
+            findings=ledger.findings.get(promise.path, []),
+            waived=ledger.waived.get(promise.path, []),
+        )
 
     def view(self, promise: Promise) -> dict[str, Any]:
         """What the promise page shows, with names, links and dates worked out here rather than in
@@ -257,8 +276,11 @@ class Site:
         state = ledger.state(promise)
 
         def link(p: Promise) -> dict[str, str]:
-            return {"title": p.title or p.id, "url": urls.promise(p.id),
-                    "status": p.status.value if p.status else "unknown"}
+            return {
+                "title": p.title or p.id,
+                "url": urls.promise(p.id),
+                "status": p.status.value if p.status else "unknown",
+            }
 
         def person(handle: str, url: Callable[[str], str]) -> dict[str, str] | None:
             return {"name": self.display(handle), "url": url(handle)} if handle else None
@@ -280,12 +302,24 @@ class Site:
             "overdue": state.overdue,
             "outcome": state.outcome,
             "satisfied": promise.status is Status.ACCEPTED,
-            "milestones": [(name.capitalize(), day.isoformat(), format_date(day)) for name in MILESTONES
-                           if (day := getattr(promise, name)) is not None],
-            "renegotiations": [{
-                "on": r.on.isoformat() if r.on else "", "on_text": format_date(r.on), "was": format_date(r.was),
-                "due": format_date(r.due), "agreed_by": person(r.agreed_by, self.customer_url), "reason": r.reason,
-                "changed": r.changed, "late": bool(r.on and r.was and r.on > r.was)} for r in promise.renegotiations],
+            "milestones": [
+                (name.capitalize(), day.isoformat(), format_date(day))
+                for name in MILESTONES
+                if (day := getattr(promise, name)) is not None
+            ],
+            "renegotiations": [
+                {
+                    "on": r.on.isoformat() if r.on else "",
+                    "on_text": format_date(r.on),
+                    "was": format_date(r.was),
+                    "due": format_date(r.due),
+                    "agreed_by": person(r.agreed_by, self.customer_url),
+                    "reason": r.reason,
+                    "changed": r.changed,
+                    "late": bool(r.on and r.was and r.on > r.was),
+                }
+                for r in promise.renegotiations
+            ],
             "edit_url": self.edit_url(promise),
             "history": self.history_view(promise),
         }
@@ -297,10 +331,20 @@ class Site:
             return {"uncommitted": True} if self.ledger.history.files else None
 
         def mark(event: Event) -> dict[str, str]:
-            return {"date": event.date, "date_text": format_date(dt.date.fromisoformat(event.date)),
-                    "author": event.author, "commit": event.commit[:10], "text": _event_text(event)}
-        return {"uncommitted": False, "created": mark(history.created), "changed": mark(history.changed),
-                "events": [mark(event) for event in history.events]}
+            return {
+                "date": event.date,
+                "date_text": format_date(dt.date.fromisoformat(event.date)),
+                "author": event.author,
+                "commit": event.commit[:10],
+                "text": _event_text(event),
+            }
+
+        return {
+            "uncommitted": False,
+            "created": mark(history.created),
+            "changed": mark(history.changed),
+            "events": [mark(event) for event in history.events],
+        }
 
 
 class _Current:
@@ -324,14 +368,28 @@ def _install_globals(site: Site) -> None:
         current = _Current()
         site.env._promisesite_current = current  # type: ignore[attr-defined]
         urls, config = site.urls, site.config
-        nav = [("Dashboard", urls.home())] + [(label, urls.page(path)) for label, path in (
-            ("Promises", "promises"), ("Teams", "teams"), ("Customers", "customers"), ("People", "people"),
-            ("Overdue", "overdue"))]
+        nav = [("Dashboard", urls.home())] + [
+            (label, urls.page(path))
+            for label, path in (
+                ("Promises", "promises"),
+                ("Teams", "teams"),
+                ("Customers", "customers"),
+                ("People", "people"),
+                ("Overdue", "overdue"),
+            )
+        ]
         site.env.globals.update(
             site={"title": config.title, "repo_url": config.repo_url, "version": __version__, "nav": nav},
-            urls=urls, today=site.ledger.today, statuses=list(Status), due_note=due_note,
-            person_url=site.person_url, customer_url=site.customer_url, team_url=site.team_url,
-            display=site.display, edit_url=site.edit_url, group_kinds=GROUP_KINDS,
+            urls=urls,
+            today=site.ledger.today,
+            statuses=list(Status),
+            due_note=due_note,
+            person_url=site.person_url,
+            customer_url=site.customer_url,
+            team_url=site.team_url,
+            display=site.display,
+            edit_url=site.edit_url,
+            group_kinds=GROUP_KINDS,
             ledger=current,
             state=lambda promise: current.site.ledger.state(promise),
             row_html=lambda promise: current.site.row_html(promise),

@@ -32,8 +32,10 @@ class _OverrideLoader(jinja2.FileSystemLoader):
 def _inside(path: Path, repository: Path, label: str) -> None:
     target = path.resolve()
     if not target.is_relative_to(repository):
-        raise ConfigError(f"{label} is a symbolic link to {target}, outside the repository, and is not followed: "
-                          "put the file itself in templates/")
+        raise ConfigError(
+            f"{label} is a symbolic link to {target}, outside the repository, and is not followed: "
+            "put the file itself in templates/"
+        )
 
 
 def environment(config: Config) -> jinja2.Environment:
@@ -42,9 +44,15 @@ def environment(config: Config) -> jinja2.Environment:
         loaders.append(_OverrideLoader(config.templates, config.repository))
     loaders.append(jinja2.PackageLoader(BUILTIN, "templates"))
     # auto_reload off: templates do not change during a build (serve makes a new environment when they do).
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
-                             auto_reload=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["date"] = format_date
     env.filters["days"] = relative_days
     env.filters["percent"] = lambda share: f"{round(share * 100)}%"
@@ -59,14 +67,18 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
         where = error.filename or error.name or name
         raise ConfigError(f"{where}:{error.lineno}: template error: {error.message}") from None
     except jinja2.TemplateNotFound as error:
-        raise ConfigError(f"template {error.name!r} not found (needed by {name}): restore it, or remove the "
-                          "override that includes it") from None
+        raise ConfigError(
+            f"template {error.name!r} not found (needed by {name}): restore it, or remove the override that includes it"
+        ) from None
     except RecursionError:
-        raise ConfigError(f"template {name!r} includes or extends itself without end: break the loop in the "
-                          "override that includes it") from None
+        raise ConfigError(
+            f"template {name!r} includes or extends itself without end: break the loop in the override that includes it"
+        ) from None
     except jinja2.UndefinedError as error:
-        raise ConfigError(f"{_template_frame(name)}: template error: {error.message}: use only the variables "
-                          "the built-in template of the same name uses") from None
+        raise ConfigError(
+            f"{_template_frame(name)}: template error: {error.message}: use only the variables "
+            "the built-in template of the same name uses"
+        ) from None
 
 
 def asset(config: Config, name: str) -> bytes:

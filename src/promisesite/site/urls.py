@@ -1,4 +1,4 @@
-"""The URL map of SPEC §6. Every page is a folder with index.html, linked with a trailing slash."""
+"""The URL map of docs/site.md. Every page is a folder with index.html, linked with a trailing slash."""
 
 from __future__ import annotations
 
@@ -62,5 +62,5 @@ def promise_slug(promise_id: str) -> str:
 
 def output_path(url: str, base: str) -> str:
     """The file a link resolves to, relative to the output folder: `/base/a/` → `a/index.html`."""
-    relative = url[len(base):] if url.startswith(base) else url.lstrip("/")
+    relative = url[len(base) :] if url.startswith(base) else url.lstrip("/")
     return relative + "index.html" if relative.endswith("/") or relative == "" else relative

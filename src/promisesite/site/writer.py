@@ -17,9 +17,10 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from .. import __version__
 from ..config import Config, check_inside
@@ -43,28 +44,39 @@ def check_output(output: Path, config: Config) -> None:
     shown = output
     if output.is_symlink():
         check_inside(output, config.repository, "the output folder", must_be_inside=False)
-        raise OutputRefused(f"the output folder {shown} is a symbolic link (to {os.readlink(output)}): the output is "
-                            "replaced on every build, so it must be a real folder; remove the link, or choose "
-                            "another output, e.g. `--output site`")
+        raise OutputRefused(
+            f"the output folder {shown} is a symbolic link (to {os.readlink(output)}): the output is "
+            "replaced on every build, so it must be a real folder; remove the link, or choose "
+            "another output, e.g. `--output site`"
+        )
     check_inside(output, config.repository, "the output folder", must_be_inside=False)
     target = output.resolve()
-    protected = [("the source folder", config.source), ("the templates folder", config.templates),
-                 ("the build cache", config.root / CACHE_FOLDER), ("the git folder", config.repository / ".git")]
+    protected = [
+        ("the source folder", config.source),
+        ("the templates folder", config.templates),
+        ("the build cache", config.root / CACHE_FOLDER),
+        ("the git folder", config.repository / ".git"),
+    ]
     if config.file:
         protected.append(("the config file", config.file))
     for label, path in protected:
         path = path.resolve()
         if target == path or target in path.parents:
-            raise OutputRefused(f"the output folder {shown} {'is' if target == path else 'contains'} {label} "
-                                f"{path}: choose another output, e.g. `--output site`")
+            raise OutputRefused(
+                f"the output folder {shown} {'is' if target == path else 'contains'} {label} "
+                f"{path}: choose another output, e.g. `--output site`"
+            )
         if path.is_dir() and path in target.parents:
-            raise OutputRefused(f"the output folder {shown} is inside {label} {path}: choose a folder outside it, "
-                                "e.g. `--output site`")
+            raise OutputRefused(
+                f"the output folder {shown} is inside {label} {path}: choose a folder outside it, e.g. `--output site`"
+            )
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"the output {shown} is a file, not a folder: choose a folder, e.g. `--output site`")
     if target.is_dir() and any(target.iterdir()) and not _is_marked(target):
-        raise OutputRefused(f"the output folder {shown} is not empty and was not made by promisesite build: "
-                            "empty it, or choose another, e.g. `--output site`")
+        raise OutputRefused(
+            f"the output folder {shown} is not empty and was not made by promisesite build: "
+            "empty it, or choose another, e.g. `--output site`"
+        )
 
 
 def _is_marked(folder: Path) -> bool:
@@ -95,11 +107,15 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> None:
     write_plan(output, {path: functools.partial(bytes, data) for path, data in files.items()}, workers=1)
 
 
-def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]],
-               previous: Mapping[str, Sequence[Any]] | None = None,
-               workers: int = 1, collect: Callable[[], Any] | None = None,
-               batches: list[list[str]] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, str], list[Any]]:
+def write_plan(
+    output: Path,
+    plan: Mapping[str, Callable[[], bytes]],
+    previous: Mapping[str, Sequence[Any]] | None = None,
+    workers: int = 1,
+    collect: Callable[[], Any] | None = None,
+    batches: list[list[str]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[str, str], list[Any]]:
     """Render every file of `plan` into a fresh folder beside `output`, then swap it in.
 
     With `workers` > 1 (and fork available), forked processes take `batches` of paths as they
@@ -136,8 +152,9 @@ def write_plan(output: Path, plan: Mapping[str, Callable[[], bytes]],
         _JOB = None
 
 
-def _counted(results: Iterable[tuple[dict[str, str], Any]], total: int,
-             progress: Callable[[int, int], None] | None) -> list[tuple[dict[str, str], Any]]:
+def _counted(
+    results: Iterable[tuple[dict[str, str], Any]], total: int, progress: Callable[[int, int], None] | None
+) -> list[tuple[dict[str, str], Any]]:
     done: list[tuple[dict[str, str], Any]] = []
     files = 0
     for result in results:

@@ -1,0 +1,55 @@
+"""Pieces rendered from one promise, kept while that promise is unchanged: rows, bodies, records."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from ..model import Promise
+
+T = TypeVar("T")
+
+
+def body_key(text: str) -> str:
+    """The cache key of a body: a hash of its text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Memo:
+    """Pieces rendered from one promise, reused while that promise (and the little else the piece
+    shows) is unchanged: table rows, bodies, JSON records, calendar events. One memo lives as long
+    as one theme and config, so `serve` renders an edit's neighbours from it instead of afresh."""
+
+    def __init__(self, bodies: dict[str, str] | None = None, keep_bodies: bool = True) -> None:
+        self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
+        self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
+        self._new_bodies: dict[str, str] = {}
+        self._used: set[str] = set()
+        self._keep_bodies = keep_bodies  # a build shows each body once; serve shows them again
+
+    def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
+        key = (kind, promise.path, promise.id)
+        hit = self._pieces.get(key)
+        if hit is not None and hit[0] is promise and hit[1] == extra:
+            return hit[2]
+        value = make()
+        self._pieces[key] = (promise, extra, value)
+        return value
+
+    def body(self, text: str, render: Callable[[str], str]) -> str:
+        key = body_key(text)
+        self._used.add(key)
+        html = self._bodies.get(key)
+        if html is None:
+            html = self._new_bodies[key] = render(text)
+            if self._keep_bodies:
+                self._bodies[key] = html
+        return html
+
+    def drain(self) -> tuple[dict[str, str], set[str]]:
+        """Since the last call: the bodies rendered (what a build adds to the cache) and the keys of
+        all bodies shown (what the cache keeps)."""
+        new, used = self._new_bodies, self._used
+        self._new_bodies, self._used = {}, set()
+        return new, used
