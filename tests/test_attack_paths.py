@@ -19,6 +19,24 @@ from hostile import ENV, obey_permissions, promisesite, snapshot
 from sitetools import copy_sample
 
 
+def new_promise(root: Path, title: str, condition: str) -> subprocess.CompletedProcess:
+    return promisesite(
+        root,
+        "new",
+        title,
+        "--promiser",
+        "ana.lima",
+        "--customer",
+        "payments",
+        "--due",
+        "2027-01-15",
+        "--done-when",
+        condition,
+        "--today",
+        TODAY,
+    )
+
+
 def serve(root: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     """`serve` that is expected to refuse, so to exit by itself; killed if it serves instead."""
     process = subprocess.Popen(
@@ -184,21 +202,7 @@ def test_an_id_too_long_for_a_url_is_a_finding(tmp_path: Path) -> None:
 def test_new_never_writes_outside_the_source_folder(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "repo")
     before = snapshot(tmp_path)
-    done = promisesite(
-        root,
-        "new",
-        "../../../../tmp/x",
-        "--promiser",
-        "ana.lima",
-        "--customer",
-        "payments",
-        "--due",
-        "2027-01-15",
-        "--done-when",
-        "p95 of POST /x is below 200 ms for 7 days",
-        "--today",
-        TODAY,
-    )
+    done = new_promise(root, "../../../../tmp/x", "p95 of POST /x is below 200 ms for 7 days")
     assert done.returncode in (0, 2)
     added = set(snapshot(tmp_path)) - set(before)
     assert all(path.startswith("repo/promises/") for path in added), added
@@ -243,21 +247,7 @@ def test_new_does_not_write_through_a_linked_team_folder(tmp_path: Path) -> None
     elsewhere.mkdir()
     shutil.rmtree(root / "promises/platform")
     (root / "promises/platform").symlink_to(elsewhere)
-    done = promisesite(
-        root,
-        "new",
-        "Refund API p95 under 200 ms",
-        "--promiser",
-        "ana.lima",
-        "--customer",
-        "payments",
-        "--due",
-        "2027-01-15",
-        "--done-when",
-        "p95 of POST /refunds is below 200 ms",
-        "--today",
-        TODAY,
-    )
+    done = new_promise(root, "Refund API p95 under 200 ms", "p95 of POST /refunds is below 200 ms")
     assert done.returncode in (0, 2), done.stderr
     assert list(elsewhere.iterdir()) == []
 

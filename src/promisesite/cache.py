@@ -61,8 +61,8 @@ class BuildCache:
         if self.config.file:
             _feed(digest, "config", read_bounded(self.config.file))
         if self.config.templates.is_dir():
-            for name, path in every_file(self.config.templates):
-                _feed(digest, name, os.readlink(path).encode() if os.path.islink(path) else read_bounded(Path(path)))
+            for name, found in every_file(self.config.templates):
+                _feed(digest, name, os.readlink(found).encode() if os.path.islink(found) else read_bounded(Path(found)))
         for relative, path in files.items():
             _feed(digest, relative, read_bounded(path, self.config.max_file_size, self.config.repository))
         return digest.hexdigest()

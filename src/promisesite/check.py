@@ -83,7 +83,7 @@ def check_document(doc: Document, context: Context) -> tuple[Promise | None, lis
 
 def check_together(promises: Sequence[Promise], context: Context) -> list[Finding]:
     """The rules that look at every promise at once: the tree, the git history, the base revision."""
-    found = []
+    found: list[Finding] = []
     for rule in TOGETHER_RULES:
         assert rule.check is not None
         found.extend(rule.at(path, position, message) for path, position, message in rule.check(promises, context))
@@ -219,7 +219,8 @@ def settle(
     """Apply waivers and configured levels, and keep the reported files' findings, sorted."""
     waivers = {p.path: {w.rule for w in p.waivers} for p in promises}
     wanted = set(reported)
-    kept, waived = [], {}
+    kept: list[Finding] = []
+    waived: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.path not in wanted:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 
 from .errors import UserError
 
@@ -12,7 +13,7 @@ class BadToday(UserError, ValueError):
     """`--today` or SOURCE_DATE_EPOCH is not a date."""
 
 
-def resolve_today(option: str | None = None, environ: dict[str, str] | None = None) -> dt.date:
+def resolve_today(option: str | None = None, environ: Mapping[str, str] | None = None) -> dt.date:
     environ = os.environ if environ is None else environ
     if option:
         try:

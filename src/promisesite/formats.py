@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
+from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -65,7 +66,7 @@ def format_sarif(findings: Sequence[Finding], files_checked: int, rules: Sequenc
     }
     results = []
     for f in findings:
-        result = {
+        result: dict[str, Any] = {
             "ruleId": f.code,
             "level": f.level,
             "message": {"text": f.message},

@@ -69,8 +69,9 @@ def new(
     if team:
         _take(draft, "team", team)
     for key, question in questions:
-        if given[key] is not None:
-            _take(draft, key, given[key])
+        value = given[key]
+        if value is not None:
+            _take(draft, key, value)
         elif interactive:
             _ask(draft, key, question)
         else:

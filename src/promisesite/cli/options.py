@@ -100,7 +100,7 @@ def with_overrides(config: Config, **overrides: Any) -> Config:
     changes: dict[str, Any] = {}
     for key in ("source", "output"):
         if overrides.get(key) is not None:
-            changes[key] = Path.cwd() / overrides[key]
+            changes[key] = Path(os.path.normpath(Path.cwd() / overrides[key]))
     if overrides.get("base_url"):
         changes["base_url"] = normal_base_url(overrides["base_url"])
     if not changes:

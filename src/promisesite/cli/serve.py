@@ -73,11 +73,12 @@ def run(
     port: int,
     poll: bool,
     output: Path | None,
-    overrides: dict[str, object],
+    overrides: dict[str, Path | None],
 ) -> int:
     """Build, serve and watch until Ctrl-C; returns the exit code."""
     scratch = None if output else Path(tempfile.mkdtemp(prefix="promisesite-serve-"))
-    live = LiveSite(config_file, today, output or scratch / "site", overrides, check_output=output is not None)
+    folder = output if output is not None else Path(str(scratch)) / "site"
+    live = LiveSite(config_file, today, folder, overrides, check_output=output is not None)
     lock = OutputLock(live.output, "serve", wait=False)
     try:
         live.prepare()  # the config, and the output's refusals: before anything is written

@@ -3,13 +3,11 @@ cannot be read, has no front matter or bad YAML, or a field of the wrong name, t
 
 from __future__ import annotations
 
-from typing import Any
-
 from .rule import ERROR, Rule, Scope
 
 
-def _reading(*args: Any, **kwargs: Any) -> Rule:
-    return Rule(*args, scope=Scope.READING, **kwargs)
+def _reading(code: str, name: str, level: str, summary: str, *, why: str, bad: str, good: str) -> Rule:
+    return Rule(code, name, level, summary, why=why, bad=bad, good=good, scope=Scope.READING)
 
 
 UNREADABLE = _reading(

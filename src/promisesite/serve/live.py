@@ -12,9 +12,10 @@ import datetime as dt
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..check import UsageError, check_document, check_together, context_of, history_of, settle
 from ..clock import resolve_today
@@ -71,7 +72,7 @@ class LiveSite:
         config_file: Path | None,
         today: str | None,
         output: Path,
-        overrides: dict[str, object] | None = None,
+        overrides: Mapping[str, Path | None] | None = None,
         check_output: bool = False,
     ):
         self.config_file, self.today_option, self.output = config_file, today, output
@@ -131,7 +132,7 @@ class LiveSite:
                 report = self._full()
             else:
                 first = self._first_page(paths) if early is not None and not rescan else None
-                if first is not None:
+                if first is not None and early is not None:
                     self.generation += 1
                     first.seconds = time.perf_counter() - started
                     self.lock.release_write()  # the page is whole: let browsers have it
@@ -173,7 +174,7 @@ class LiveSite:
         from dataclasses import replace
 
         config = load_config(self.config_file)
-        changes = {key: value for key, value in self.overrides.items() if value is not None}
+        changes: dict[str, Any] = {key: value for key, value in self.overrides.items() if value is not None}
         if not changes:
             return config
         config = replace(config, **changes)
@@ -281,11 +282,11 @@ class LiveSite:
             touched[config.relative(path)] = path if path.is_file() else None
         phases = Phases()
         states = dict(self.files)
-        for rel, path in touched.items():
-            if path is None:
+        for rel, file in touched.items():
+            if file is None:
                 states.pop(rel, None)
             else:
-                states[rel] = self._read(rel, path, config, context, self.files.get(rel))
+                states[rel] = self._read(rel, file, config, context, self.files.get(rel))
         phases("read")
         before = self.ledger
         ledger, findings = self._ledger(states, config, context)
@@ -295,16 +296,16 @@ class LiveSite:
         affected = self._affected(before, ledger, self.site, site, set(plan) != set(self.rendered))
         rendered = dict(self.rendered)
         changes: dict[str, bytes] = {}
-        for path in plan:
-            if path in affected or path not in rendered:
-                data = plan[path]()
+        for output in plan:
+            if output in affected or output not in rendered:
+                data = plan[output]()
                 digest = _digest(data)
-                if rendered.get(path) != digest:
-                    changes[path] = data
-                    rendered[path] = digest
-        removed = [path for path in rendered if path not in plan]
-        for path in removed:
-            del rendered[path]
+                if rendered.get(output) != digest:
+                    changes[output] = data
+                    rendered[output] = digest
+        removed = [output for output in rendered if output not in plan]
+        for output in removed:
+            del rendered[output]
         phases("render")
         written = self._sync(changes, removed)
         phases("write")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -79,6 +80,10 @@ def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]
     }
 
 
+def _record(ledger: Ledger, urls: Urls, promise: Promise) -> str:
+    return json.dumps(promise_data(ledger, urls, promise), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes:
     """A JSON array, one promise per line."""
     memo = memo or _no_memo()
@@ -91,9 +96,7 @@ def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes
                 tuple(ledger.findings.get(p.path, ())),
                 tuple(c.id for c in ledger.children.get(p.id, ())),
             ),
-            lambda p=p: json.dumps(
-                promise_data(ledger, urls, p), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-            ),
+            functools.partial(_record, ledger, urls, p),
         )
         for p in ledger.promises
     ]
@@ -124,7 +127,9 @@ def _fold(line: str) -> str:
     encoded = line.encode("utf-8")
     if len(encoded) <= 75:
         return line
-    parts, current, size, limit = [], [], 0, 75
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > limit:
@@ -154,7 +159,7 @@ def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str,
         if promise.due is None or promise.id in seen:
             continue
         seen.add(promise.id)
-        events.append(memo.get("ics", promise, ledger.today, lambda p=promise: _event(ledger, urls, p)))
+        events.append(memo.get("ics", promise, ledger.today, functools.partial(_event, ledger, urls, promise)))
     return (head + "".join(events) + "END:VCALENDAR\r\n").encode("utf-8")
 
 
@@ -214,7 +219,7 @@ def _stamp(day: dt.date) -> str:
 def recent(ledger: Ledger, memo: Memo | None = None) -> list[Promise]:
     """The promises that changed most recently, newest first."""
     memo = memo or _no_memo()
-    changed = {p.id: memo.get("changed", p, None, lambda p=p: last_change(ledger, p)) for p in ledger.promises}
+    changed = {p.id: memo.get("changed", p, None, functools.partial(last_change, ledger, p)) for p in ledger.promises}
     return sorted(ledger.promises, key=lambda p: (changed[p.id], p.id), reverse=True)[:FEED_ENTRIES]
 
 

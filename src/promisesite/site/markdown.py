@@ -10,6 +10,7 @@ import ctypes
 import html
 import re
 from collections.abc import Callable
+from typing import Any
 
 import markdown
 import nh3
@@ -256,7 +257,7 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-_CLEAN_OPTIONS = dict(
+_CLEAN_OPTIONS: dict[str, Any] = dict(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},

@@ -356,7 +356,12 @@ class _Current:
         self.site: Site | None = None
 
     def __getattr__(self, name: str) -> Any:  # `ledger.findings` and the like in templates
-        return getattr(self.site.ledger, name)
+        return getattr(self.now.ledger, name)
+
+    @property
+    def now(self) -> Site:
+        assert self.site is not None, "a site renders only after it installed itself"
+        return self.site
 
 
 def _install_globals(site: Site) -> None:
@@ -391,9 +396,9 @@ def _install_globals(site: Site) -> None:
             edit_url=site.edit_url,
             group_kinds=GROUP_KINDS,
             ledger=current,
-            state=lambda promise: current.site.ledger.state(promise),
-            row_html=lambda promise: current.site.row_html(promise),
-            tree_row_html=lambda promise, depth: current.site.tree_row_html(promise, depth),
+            state=lambda promise: current.now.ledger.state(promise),
+            row_html=lambda promise: current.now.row_html(promise),
+            tree_row_html=lambda promise, depth: current.now.tree_row_html(promise, depth),
         )
     current.site = site
 

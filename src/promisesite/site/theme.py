@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +23,7 @@ class _OverrideLoader(jinja2.FileSystemLoader):
         super().__init__(str(folder))
         self.folder, self.repository = folder, repository.resolve()
 
-    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[override]
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.folder.joinpath(*split_template_path(template))
         if os.path.isfile(path):
             _inside(path, self.repository, f"the template {template}")
@@ -87,11 +88,11 @@ def asset(config: Config, name: str) -> bytes:
     if override.is_file():
         _inside(override, config.repository.resolve(), f"the asset templates/assets/{name}")
         return override.read_bytes()
-    return resources.files(BUILTIN).joinpath("templates", "assets", name).read_bytes()
+    return resources.files(BUILTIN).joinpath("templates").joinpath("assets").joinpath(name).read_bytes()
 
 
 def asset_names() -> list[str]:
-    folder = resources.files(BUILTIN).joinpath("templates", "assets")
+    folder = resources.files(BUILTIN).joinpath("templates").joinpath("assets")
     return sorted(entry.name for entry in folder.iterdir() if entry.is_file())
 
 
