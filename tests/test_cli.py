@@ -179,7 +179,9 @@ def test_rules_lists_the_catalogue(repo: Repo) -> None:
     result = repo.run("rules")
     assert result.exit_code == 0
     codes = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("P")]
-    assert len(codes) == 34 and codes == sorted(codes)
+    from promisesite.rules import RULES
+
+    assert codes == [rule.code for rule in RULES] == sorted(codes) and len(codes) > 30
 
 
 def test_rules_explains_one_rule_with_an_example(repo: Repo) -> None:
@@ -268,9 +270,10 @@ def test_python_dash_m_and_the_sample(tmp_path: Path) -> None:
     assert version.returncode == 0 and "promisesite, version" in version.stdout
 
 
-def test_readme_rule_table_matches_the_catalogue() -> None:
+def test_readme_names_every_rule_family_and_links_the_catalogue() -> None:
     from promisesite.rules import RULES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for rule in RULES:
-        assert f"| {rule.code} | {rule.name} | {rule.level} |" in readme, rule.code
+    assert "(docs/rules.md)" in readme
+    for family in sorted({rule.code[:2] for rule in RULES}):
+        assert f"**{family}xx" in readme, family

@@ -279,12 +279,14 @@ def test_fields_are_read_from_the_front_matter_only() -> None:
         {**GOOD, "due": "'2026-12-15'  # agreed", "renegotiations": [{"on": "2026-11-01", "due": "2026-01-01"}]},
         body="status: not this one\n",
     )
-    assert _fields(text.encode()) == {
+    version = _fields(text.encode())
+    assert version.values == {
         "title": GOOD["title"],
         "status": "promised",
         "due": "2026-12-15",
         "promised": "2026-10-03",
     }
+    assert version.moves == {("", "2026-01-01")}
 
 
 def test_the_history_follows_a_rename(repo: Repo, git: Git) -> None:

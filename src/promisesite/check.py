@@ -22,9 +22,9 @@ from .parallel import available_cores, can_fork, fork_pool, frozen_heap
 from .read.document import Document, read_document
 from .read.files import Sources, walk
 from .read.git import GitError
-from .read.history import read_base, read_history
+from .read.history import Base, read_base, read_history
 from .read.promise import build_promise
-from .rules import BY_CODE, KEPT_KEYS, KEPT_SUFFIXES, of_scope
+from .rules import BY_CODE, KEPT_KEYS, KEPT_PREFIXES, KEPT_SUFFIXES, of_scope
 from .rules.rule import Context, Scope
 from .rules.words import compiled
 
@@ -61,7 +61,14 @@ def context_of(
     revision: str = "",
 ) -> Context:
     """What the rules may know for this config and day."""
-    return Context(config.registry, today, compiled(config.vague_words), history or History(), base or {}, revision)
+    return Context(
+        config.registry,
+        today,
+        compiled(config.vague_words),
+        history=history or History(),
+        base=base or {},
+        revision=revision,
+    )
 
 
 def history_of(config: Config, files: Iterable[str] | None = None) -> History:
@@ -86,7 +93,7 @@ def check_together(promises: Sequence[Promise], context: Context) -> list[Findin
     found: list[Finding] = []
     for rule in TOGETHER_RULES:
         assert rule.check is not None
-        found.extend(rule.at(path, position, message) for path, position, message in rule.check(promises, context))
+        found.extend(rule.at(*reported) for reported in rule.check(promises, context))
     return found
 
 
@@ -135,7 +142,9 @@ def _check_one(
     promise, found = check_document(read_document(path, rel, config.repository, config.max_file_size), context)
     if promise is not None:
         positions = {
-            key: value for key, value in promise.positions.items() if key in KEPT_KEYS or key.endswith(KEPT_SUFFIXES)
+            key: value
+            for key, value in promise.positions.items()
+            if key in KEPT_KEYS or key.endswith(KEPT_SUFFIXES) or key.startswith(KEPT_PREFIXES)
         }
         promise = replace(promise, positions=positions, body=promise.body if keep_bodies else "")
     return promise, found
@@ -170,7 +179,10 @@ def run_check(
     promises, findings = check_files(files, config, context, keep_bodies=keep_bodies)
     findings.extend(Sources(problems=problems).findings())
     if base is not None:
-        context.base, context.revision = _base(config, today, base), base
+        was = _base(config, today, base)
+        context.base, context.deleted, context.revision = was.changed, was.deleted, base
+        if not paths:
+            reported.extend(was.deleted)  # a deleted file is reported on the path it had
     findings.extend(check_together(promises, context))
     return settle(promises, findings, sorted(set(reported)), config, strict)
 
@@ -203,7 +215,7 @@ def _named(paths: Sequence[Path], config: Config, files: dict[str, Path], proble
     return reported
 
 
-def _base(config: Config, today: dt.date, revision: str) -> dict[str, Promise]:
+def _base(config: Config, today: dt.date, revision: str) -> Base:
     try:
         return read_base(config.source, config.root, revision, config.registry, today, config.max_file_size)
     except GitError as error:
@@ -227,7 +239,7 @@ def settle(
         if finding.code in waivers.get(finding.path, ()):
             waived.setdefault(finding.path, []).append(finding)
             continue
-        level = BY_CODE[finding.code].level_in(config.rule_levels.get(finding.code), strict)
+        level = BY_CODE[finding.code].level_in(config.rule_levels.get(finding.code), strict, finding.level)
         if level != Level.OFF.value:
             kept.append(replace(finding, level=level) if level != finding.level else finding)
     kept.sort()

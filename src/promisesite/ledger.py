@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .findings import Finding
-from .model import History, Promise, Status
+from .model import FileHistory, History, Promise, Status
 from .text import segment
 
 
@@ -36,9 +36,12 @@ class Outcome(str, enum.Enum):
         }[self.value]
 
 
-def outcome(promise: Promise, today: dt.date) -> Outcome | None:
-    """The promise's outcome (docs/site.md), or None when it is not (yet) counted."""
-    status, due, delivered = promise.status, promise.due, promise.delivered
+def outcome(promise: Promise, today: dt.date, due: dt.date | None = None) -> Outcome | None:
+    """The promise's outcome (docs/site.md), judged against `due`, the date in force (the file's `due`
+    unless the history shows it moved without a record), or None when it is not (yet) counted:
+    requests, offers and counter-offers never are, since nobody promised them yet."""
+    status, delivered = promise.status, promise.delivered
+    due = due or promise.due
     if status is Status.REVOKED:
         return Outcome.BROKEN
     if status is Status.ACCEPTED:
@@ -48,9 +51,24 @@ def outcome(promise: Promise, today: dt.date) -> Outcome | None:
         if delivered > due or renegotiated_late:
             return Outcome.LATE
         return Outcome.RENEGOTIATED if promise.renegotiations else Outcome.KEPT
-    if promise.overdue_on(today):
+    if promise.overdue_on(today, due):
         return Outcome.BROKEN
     return None
+
+
+def due_in_force(promise: Promise, history: FileHistory | None) -> dt.date | None:
+    """The due date the record supports. A move of `due` that git shows committed without a
+    renegotiation entry recording it (`was` the old date, `due` the new) does not count: the promise
+    is judged against the date before it. A `due` changed since the last commit is the file's own
+    (`check --base` judges it)."""
+    if promise.due is None or history is None or not history.unrecorded:
+        return promise.due
+    if history.committed.get("due") != promise.due.isoformat():
+        return promise.due
+    try:
+        return dt.date.fromisoformat(history.due_in_force)
+    except ValueError:
+        return promise.due
 
 
 @dataclass(frozen=True)
@@ -85,9 +103,11 @@ class State:
     """What a promise's page and data show beyond its fields, computed for today."""
 
     is_open: bool
-    overdue: bool
+    overdue: bool  # promised, past due and not delivered in time: counted as broken
     days_to_due: int | None  # negative when past due
     outcome: Outcome | None
+    unanswered: bool = False  # a request or offer past its due date: waiting for an answer
+    due_in_force: dt.date | None = None  # when it is not `due`: the date before a move nobody recorded
 
 
 @dataclass
@@ -159,7 +179,15 @@ class Ledger:
 
     def _state(self, promise: Promise) -> State:
         days = (promise.due - self.today).days if promise.due else None
-        return State(promise.is_open, promise.overdue_on(self.today), days, outcome(promise, self.today))
+        due = due_in_force(promise, self.history.of(promise.path))
+        return State(
+            promise.is_open,
+            promise.overdue_on(self.today),
+            days,
+            outcome(promise, self.today, due),
+            unanswered=promise.unanswered_on(self.today),
+            due_in_force=due if due != promise.due else None,
+        )
 
     def state(self, promise: Promise) -> State:
         return self.states[promise.id]
@@ -224,14 +252,15 @@ class Ledger:
     def overdue(self) -> list[Promise]:
         return sorted((p for p in self.promises if self.states[p.id].overdue), key=lambda p: (p.due, p.id))
 
+    def waiting(self, promises: Iterable[Promise] | None = None) -> list[Promise]:
+        """Requests and offers past their due date, oldest first: who must answer is `Promise.answers`."""
+        chosen = self.promises if promises is None else promises
+        return sorted((p for p in chosen if self.states[p.id].unanswered), key=lambda p: (p.due, p.id))
+
     def due_within(self, days: int) -> list[Promise]:
         end = self.today + dt.timedelta(days=days)
         return sorted(
-            (
-                p
-                for p in self.promises
-                if p.is_open and p.due and self.today <= p.due <= end and not self.states[p.id].overdue
-            ),
+            (p for p in self.promises if p.is_open and p.due and self.today <= p.due <= end),
             key=lambda p: (p.due, p.id),
         )
 

@@ -34,6 +34,16 @@ class Status(str, enum.Enum):
         return self in _OPEN
 
     @property
+    def is_committed(self) -> bool:
+        """Promised and not yet closed: the promiser has given their word."""
+        return self in (Status.PROMISED, Status.DELIVERED)
+
+    @property
+    def is_proposal(self) -> bool:
+        """A request, an offer or a counter-offer: nobody has promised anything yet."""
+        return self in (Status.REQUESTED, Status.OFFERED, Status.COUNTERED)
+
+    @property
     def required_dates(self) -> tuple[str, ...]:
         """Milestone dates this status requires (`due` is handled separately)."""
         return _REQUIRED_DATES[self]
@@ -129,6 +139,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("waivers", Kind.WAIVERS, "Public, reasoned exceptions to one rule each for this file."),
 )
 CONFIDENCES = ("high", "medium", "low")
+MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")  # the dates of the conversation
 
 RENEGOTIATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("on", Kind.DATE, "When the new date was agreed."),
@@ -213,15 +224,30 @@ class Promise:
     def is_open(self) -> bool:
         return self.status is not None and self.status.is_open
 
-    def overdue_on(self, today: dt.date) -> bool:
-        """Open, its due date before today, and not delivered on or before that date: the one meaning
-        of "overdue" for the rules (P404), the pages and the accounting."""
+    def overdue_on(self, today: dt.date, due: dt.date | None = None) -> bool:
+        """Promised (or delivered, not yet accepted), its due date (or `due`, the date in force) before
+        today, and not delivered on or before it: the one meaning of "overdue" for the rules (P404),
+        the pages and the accounting, where an overdue promise counts as broken."""
+        due = due or self.due
         return (
-            self.is_open
-            and self.due is not None
-            and self.due < today
-            and not (self.delivered is not None and self.delivered <= self.due)
+            self.status is not None
+            and self.status.is_committed
+            and due is not None
+            and due < today
+            and not (self.delivered is not None and self.delivered <= due)
         )
+
+    def unanswered_on(self, today: dt.date) -> bool:
+        """A request, offer or counter-offer whose due date is before today: waiting for an answer,
+        never a broken promise (nobody promised it yet)."""
+        return self.status is not None and self.status.is_proposal and self.due is not None and self.due < today
+
+    @property
+    def answers(self) -> str:
+        """Who must answer a request (the promiser asked) or an offer (the customer it was made to)."""
+        if self.status is Status.REQUESTED:
+            return self.promiser
+        return self.customer if self.status is not None and self.status.is_proposal else ""
 
 
 # --- who: the registry of promisesite.yaml ---------------------------------------------------------
@@ -295,6 +321,7 @@ class Event:
     commit: str
     old: str = ""
     new: str = ""
+    recorded: bool = True  # a due-date move: whether an appended renegotiation entry records it
 
     @property
     def stamp(self) -> str:
@@ -309,6 +336,12 @@ class FileHistory:
     events: tuple[Event, ...]  # oldest first
     committed: Mapping[str, str]  # the tracked fields as the newest commit left them
     setters: Mapping[str, Event]  # field → the commit that gave it its committed value
+    due_in_force: str = ""  # the due date the record supports: moves without an entry do not count
+
+    @property
+    def unrecorded(self) -> tuple[Event, ...]:
+        """The due-date moves no renegotiation entry records."""
+        return tuple(event for event in self.events if event.kind == "due" and not event.recorded)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Event, FileHistory, History, Promise, Registry
@@ -52,7 +53,7 @@ def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> 
                 tracked[change.old_path] = rel
     try:
         # One version at a time, and only its first max_file_size bytes: memory stays bounded by one file.
-        fields = {
+        versions = {
             blob: _fields(data)
             for blob, data in repo.blobs(
                 (
@@ -67,7 +68,7 @@ def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> 
         }
     except GitError as error:
         return History(note=f"git could not read old versions ({error})")
-    return History({rel: _file_history(changes[::-1], fields) for rel, changes in touched.items()})
+    return History({rel: _file_history(changes[::-1], versions) for rel, changes in touched.items()})
 
 
 def head(source: Path) -> str:
@@ -86,26 +87,49 @@ def _prefix(repo: Repository, root: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
-def _file_history(changes: list[tuple[Commit, Change]], fields: dict[str, dict[str, str]]) -> FileHistory:
+@dataclass(frozen=True)
+class Version:
+    """One committed version of a promise file, as far as the history needs it."""
+
+    values: dict[str, str]  # the TRACKED fields
+    moves: frozenset[tuple[str, str]] = frozenset()  # (was, due) of each renegotiation entry
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+
+_NONE = Version({})
+
+
+def _file_history(changes: list[tuple[Commit, Change]], versions: dict[str, Version]) -> FileHistory:
+    """The events of one file, oldest first. A due date that moved without an entry recording the
+    move (`was` the old date, `due` the new one) is an unrecorded move, and the due date in force
+    stays what it was before it."""
     events: list[Event] = []
     setters: dict[str, Event] = {}
     values: dict[str, str] = {}
+    in_force = ""
     mark = None
     for index, (commit, change) in enumerate(changes):
         mark = Event("", commit.date, commit.timestamp, commit.author, commit.email, commit.sha)
-        old = fields.get(change.old_blob, {}) if index else {}
-        new = fields.get(change.new_blob, {})
+        old = versions.get(change.old_blob, _NONE) if index else _NONE
+        new = versions.get(change.new_blob, _NONE)
         if index == 0:
-            events.append(_with(mark, "created", new=new.get("status", "")))
+            events.append(_with(mark, "created", new=new.get("status")))
+            in_force = new.get("due")
         elif change.old_path != change.path:
             events.append(_with(mark, "renamed", change.old_path, change.path))
-        for name in ("status", "due"):
-            if index and old.get(name, "") != new.get(name, ""):
-                events.append(_with(mark, name, old.get(name, ""), new.get(name, "")))
+        if index and old.get("status") != new.get("status"):
+            events.append(_with(mark, "status", old.get("status"), new.get("status")))
+        if index and old.get("due") != new.get("due"):
+            recorded = not old.get("due") or not new.get("due") or (old.get("due"), new.get("due")) in new.moves
+            events.append(_with(mark, "due", old.get("due"), new.get("due"), recorded))
+            if recorded:
+                in_force = new.get("due")
         for name in TRACKED:
-            if new.get(name, "") != (old.get(name, "") if index else ""):
+            if new.get(name) != (old.get(name) if index else ""):
                 setters[name] = mark
-        values = new
+        values = new.values
     assert mark is not None, "a file history has at least one change"
     return FileHistory(
         events[0],
@@ -113,41 +137,63 @@ def _file_history(changes: list[tuple[Commit, Change]], fields: dict[str, dict[s
         tuple(events),
         values,
         {name: event for name, event in setters.items() if values.get(name)},
+        in_force,
     )
 
 
-def _with(mark: Event, kind: str, old: str = "", new: str = "") -> Event:
-    return Event(kind, mark.date, mark.timestamp, mark.author, mark.email, mark.commit, old, new)
+def _with(mark: Event, kind: str, old: str = "", new: str = "", recorded: bool = True) -> Event:
+    return Event(kind, mark.date, mark.timestamp, mark.author, mark.email, mark.commit, old, new, recorded)
 
 
-def _fields(blob: bytes) -> dict[str, str]:
-    """The tracked top-level fields of one version, as its front matter's YAML reads them (not lines
-    that look like fields: a quoted value may span lines that start like keys)."""
+def _fields(blob: bytes) -> Version:
+    """The tracked top-level fields of one version, and the moves its renegotiations record, as its
+    front matter's YAML reads them (not lines that look like fields: a quoted value may span lines
+    that start like keys)."""
     front = parse_bytes(blob, "").front or {}
-    return {name: value.strip() for name in TRACKED if isinstance(value := front.get(name), str)}
+    values = {name: value.strip() for name in TRACKED if isinstance(value := front.get(name), str)}
+    entries = front.get("renegotiations")
+    moves = frozenset(
+        (str(entry.get("was") or "").strip(), str(entry.get("due") or "").strip())
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict)
+    )
+    return Version(values, moves)
 
 
-def read_base(
-    source: Path, root: Path, revision: str, registry: Registry, today: dt.date, limit: int
-) -> dict[str, Promise]:
-    """Each promise file that changed since `revision`, as it was there, by its current path (renames
-    followed); GitError when git cannot say."""
+@dataclass(frozen=True)
+class Base:
+    """The promise files a change touched, as they were at the base revision."""
+
+    changed: dict[str, Promise]  # path now (renames followed) → the promise at the base
+    deleted: dict[str, Promise]  # path at the base → a promise whose file is gone
+
+
+def read_base(source: Path, root: Path, revision: str, registry: Registry, today: dt.date, limit: int) -> Base:
+    """Each promise file that changed or was deleted since `revision`, as it was there; GitError
+    when git cannot say."""
     repo = Repository.find(source)
     if not root.resolve().is_relative_to(repo.top.resolve()):
         raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
     prefix = _prefix(repo, root)
     changes = [
-        c for c in repo.changes_since(commit, repo.relative(source)) if c.status in "MRT" and c.path.startswith(prefix)
+        c
+        for c in repo.changes_since(commit, repo.relative(source))
+        if c.status in "MRTD" and c.old_path.startswith(prefix) and c.old_path.endswith(".md")
     ]
     contents = dict(repo.blobs((c.old_blob for c in changes), limit=limit))
-    promises = {}
+    base = Base({}, {})
     for change in changes:
         data = contents.get(change.old_blob)
-        rel = change.path[len(prefix) :]
         if data is None:
             continue
-        document = parse_bytes(data, rel)
-        if document.readable:
-            promises[rel], _ = build_promise(document, registry, today)
-    return promises
+        was_at = change.old_path[len(prefix) :]
+        document = parse_bytes(data, was_at)
+        if not document.readable:
+            continue
+        promise, _ = build_promise(document, registry, today)
+        if change.status == "D":
+            base.deleted[was_at] = promise
+        else:
+            base.changed[change.path[len(prefix) :]] = promise
+    return base

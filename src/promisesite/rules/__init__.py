@@ -26,8 +26,9 @@ BY_NAME = {found.name: found for found in RULES}
 # them while it shows an edited page ahead of the rest of the site.
 CROSS_FILE_CODES = frozenset(found.code for found in RULES if found.scope is Scope.TREE)
 # The keys that rules beyond one file report at: a checked promise keeps the positions of these only.
-KEPT_KEYS = frozenset(key for found in RULES for key in found.reports_at if not key.startswith("*"))
+KEPT_KEYS = frozenset(key for found in RULES for key in found.reports_at if "*" not in key)
 KEPT_SUFFIXES = tuple(sorted({key[1:] for found in RULES for key in found.reports_at if key.startswith("*")}))
+KEPT_PREFIXES = tuple(sorted({key[:-1] for found in RULES for key in found.reports_at if key.endswith("*")}))
 
 
 def of_scope(scope: Scope) -> tuple[Rule, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import RENEGOTIATION_REQUIRED, Position, Promise, Registry
+from ..model import RENEGOTIATION_REQUIRED, Position, Promise, Registry, Status
 from ..text import plural
 from .people import fold
 from .rule import ERROR, WARNING, Context, rule
@@ -91,23 +91,39 @@ def renegotiation_incomplete(promise: Promise, context: Context) -> Found:
     WARNING,
     "An open promise is past its `due` date (an error with `--strict`).",
     why="A promise past its date without a renegotiation is on its way to being broken. The protocol is to "
-    "renegotiate before the date passes, or report delivery. A warning, because the calendar moves "
-    "without any edit; `--strict` makes it fail CI.",
+    "renegotiate before the date passes, or report delivery. A request or an offer past its date is waiting "
+    "for an answer instead: nobody has promised it yet. A warning, because the calendar moves without any "
+    "edit; `--strict` makes it fail CI.",
     bad="status: promised\ndue: 2026-11-01   # today is 2026-11-21",
     good="status: delivered\ndelivered: 2026-10-30\ndue: 2026-11-01",
     strict_level=ERROR,
 )
 def overdue(promise: Promise, context: Context) -> Found:
-    if promise.overdue_on(context.today) and promise.due is not None and promise.status is not None:
-        days = (context.today - promise.due).days
+    due, status = promise.due, promise.status
+    if due is None or status is None:
+        return
+    days = plural((context.today - due).days, "day")
+    customer = promise.customer or "the customer"
+    if promise.overdue_on(context.today):
         yield (
             promise.at("due"),
-            (
-                f"due {promise.due}, {plural(days, 'day')} ago, and still {promise.status.value}: "
-                f"renegotiate with {promise.customer or 'the customer'} (a `renegotiations` "
-                "entry and a new `due`) or report delivery (`status: delivered` with "
-                "`delivered:`)"
-            ),
+            f"due {due}, {days} ago, and still {status.value}: renegotiate with {customer} (a `renegotiations` "
+            "entry and a new `due`) or report delivery (`status: delivered` with `delivered:`)",
+        )
+    elif promise.unanswered_on(context.today) and status is Status.REQUESTED:
+        yield (
+            promise.at("due"),
+            f"requested for {due}, {days} ago, and not answered yet; answer it: promise it (`status: promised` with "
+            f"`promised:` and a `due` you can keep), counter-offer (`status: countered`) or decline "
+            f"(`status: declined`), or ask {customer} to withdraw it (`status: withdrawn`)",
+        )
+    elif promise.unanswered_on(context.today):
+        yield (
+            promise.at("due"),
+            f"{'offered' if status is Status.OFFERED else 'counter-offered'} for {due}, {days} ago, and not "
+            f"answered yet; ask {customer} to answer it: accept it (`status: promised` with `promised:` and a "
+            "`due` both can keep) or withdraw the request (`status: withdrawn`); or take the offer back "
+            "(`status: declined`)",
         )
 
 

@@ -3,7 +3,8 @@ the check that finds it. The check only judges: it gets promises and a `Context`
 where and what; the pipeline turns that into findings and applies levels and waivers.
 
 A check of scope FILE takes one promise and yields `(position, message)`; checks of the other
-scopes take every promise and yield `(path, position, message)`. READING rules have no check:
+scopes take every promise and yield `(path, position, message)`, or `(path, position, message,
+level)` when one finding's default level differs from the rule's. READING rules have no check:
 the reader reports them while it turns bytes into a promise.
 """
 
@@ -43,6 +44,7 @@ class Context:
     lexicon: Lexicon
     history: History = field(default_factory=History)
     base: Mapping[str, Promise] = field(default_factory=dict)  # path now → the promise at the base
+    deleted: Mapping[str, Promise] = field(default_factory=dict)  # path at the base → a promise now gone
     revision: str = ""  # the base revision as the user named it
 
     def __post_init__(self) -> None:
@@ -61,16 +63,18 @@ class Rule:
     scope: Scope = Scope.FILE
     needs: str = ""  # what the rule needs to run at all, e.g. "with `check --base REV`"
     strict_level: str = ""  # its level under --strict, when that differs from the configured one
-    reports_at: tuple[str, ...] = ()  # keys a rule outside FILE scope reports at (`*.agreed_by`: any)
+    reports_at: tuple[str, ...] = ()  # keys a rule outside FILE scope reports at (`*.x`, `x.*`: any such)
     check: Callable[..., Iterable[tuple]] | None = field(default=None, compare=False, repr=False)
 
-    def at(self, path: str, position: Position, message: str) -> Finding:
+    def at(self, path: str, position: Position, message: str, level: str = "") -> Finding:
+        """A finding of this rule; `level` when this finding's default differs from the rule's (P409)."""
         line, column = position
-        return Finding(path, line, column, self.code, self.name, self.level, message)
+        return Finding(path, line, column, self.code, self.name, level or self.level, message)
 
-    def level_in(self, configured: str | None, strict: bool) -> str:
-        """The level this rule reports at, given the config's level for it and --strict."""
-        level = configured or self.level
+    def level_in(self, configured: str | None, strict: bool, default: str = "") -> str:
+        """The level a finding reports at, given the config's level for the rule, --strict, and the
+        finding's own default level."""
+        level = configured or default or self.level
         return self.strict_level if strict and self.strict_level and level == WARNING else level
 
     def help_text(self) -> str:

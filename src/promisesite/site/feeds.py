@@ -71,6 +71,8 @@ def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]
         "waivers": [{"rule": w.rule, "reason": w.reason} for w in promise.waivers],
         "open": state.is_open,
         "overdue": state.overdue,
+        "unanswered": state.unanswered,
+        "due_in_force": _iso(state.due_in_force or promise.due),
         "days_to_due": state.days_to_due,
         "outcome": state.outcome.value if state.outcome else None,
         "findings": [

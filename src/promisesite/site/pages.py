@@ -6,7 +6,6 @@ ledger (promises, config, today) gives byte-identical files.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -17,22 +16,23 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config
-from ..ledger import Group, Ledger, State
-from ..model import Event, Promise, Status
+from ..ledger import Group, Ledger
+from ..model import Promise, Status
 from ..read.document import read_body
+from ..rules import RULES
+from ..rules.rule import Rule
 from ..schema import front_matter_schema
-from ..text import plural
 from . import feeds
 from .markdown import MarkdownRenderer
 from .memo import Memo
-from .theme import asset, asset_names, environment, format_date, render
+from .theme import asset, asset_names, environment, render
 from .urls import Urls, output_path
+from .view import STATUS_MEANING, due_note, finding_view, promise_view, prose
 
 GROUP_KINDS = {"teams": "Teams", "customers": "Customers", "people": "People"}
 DUE_SOON_DAYS = 14
 PAGE_SIZE = 100  # promises per page of a long list
 TREE_ROWS = 200  # rows of the dashboard's tree at most
-MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")
 DASHBOARD_ROWS = 20  # overdue and due-soon promises on the dashboard; the rest are a link away
 
 
@@ -187,6 +187,9 @@ class Site:
             intro="Open promises past their due date, oldest first. Renegotiate before a promise breaks.",
         )
         plan["404.html"] = functools.partial(self.page, urls.file("404.html"), "404.html")
+        plan[output_path(urls.page("rules"), urls.base)] = self.rules_page
+        for rule in RULES:
+            plan[output_path(urls.rule(rule.code), urls.base)] = functools.partial(self.rule_page, rule)
         plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls, self.memo)
         plan["calendar.ics"] = functools.partial(
             feeds.calendar, ledger, urls, ledger.promises, self.config.title, self.memo
@@ -210,6 +213,8 @@ class Site:
             "index.html",
             overdue=overdue[:DASHBOARD_ROWS],
             overdue_count=len(overdue),
+            waiting=ledger.waiting()[:DASHBOARD_ROWS],
+            waiting_count=len(ledger.waiting()),
             due_soon=due_soon[:DASHBOARD_ROWS],
             due_soon_count=len(due_soon),
             due_soon_days=DUE_SOON_DAYS,
@@ -238,6 +243,7 @@ class Site:
             kind=kind,
             label=label,
             reliability=self.ledger.reliability(group.promises),
+            waiting=self.ledger.waiting(dict.fromkeys(group.promises + group.as_customer)),
         )
 
     def batches(self, plan: dict[str, Callable[[], bytes]], size: int = 100) -> list[list[str]]:
@@ -259,92 +265,22 @@ class Site:
         text = promise.body
         if not text and self.read_bodies:  # read here, in the worker that renders the page
             text = read_body(self.config.root / promise.path)
+        urls = self.urls
         return self.page(
-            self.urls.promise(promise.id),
+            urls.promise(promise.id),
             "promise.html",
             promise=promise,
-            view=self.view(promise),
+            view=promise_view(promise, ledger, urls, self.config.registry, self.edit_url(promise)),
             body=self.memo.body(text, self.markdown) if text.strip() else "",
-            findings=ledger.findings.get(promise.path, []),
-            waived=ledger.waived.get(promise.path, []),
+            findings=[finding_view(f, urls) for f in ledger.findings.get(promise.path, [])],
+            waived=[finding_view(f, urls) for f in ledger.waived.get(promise.path, [])],
         )
 
-    def view(self, promise: Promise) -> dict[str, Any]:
-        """What the promise page shows, with names, links and dates worked out here rather than in
-        the template (the page renders 10,000 times in a large site; Python is quicker at this)."""
-        ledger, urls = self.ledger, self.urls
-        state = ledger.state(promise)
+    def rule_page(self, rule: Rule) -> bytes:
+        return self.page(self.urls.rule(rule.code), "rule.html", rule=rule, prose=prose)
 
-        def link(p: Promise) -> dict[str, str]:
-            return {
-                "title": p.title or p.id,
-                "url": urls.promise(p.id),
-                "status": p.status.value if p.status else "unknown",
-            }
-
-        def person(handle: str, url: Callable[[str], str]) -> dict[str, str] | None:
-            return {"name": self.display(handle), "url": url(handle)} if handle else None
-
-        parent = ledger.parent(promise)
-        return {
-            "title": promise.title or promise.id,
-            "status": promise.status.value if promise.status else "unknown",
-            "team": person(promise.team, self.team_url),
-            "promiser": person(promise.promiser, self.person_url),
-            "customer": person(promise.customer, self.customer_url),
-            "measured_by": self.display(promise.measured_by or promise.customer) or "—",
-            "ancestors": [link(p) if p else None for p in shown_ancestors(ledger.ancestors(promise))],
-            "parent": link(parent) if parent else None,
-            "children": [link(p) for p in ledger.children.get(promise.id, [])],
-            "due": promise.due.isoformat() if promise.due else "",
-            "due_text": format_date(promise.due) if promise.due else "",
-            "due_note": due_note(promise, state),
-            "overdue": state.overdue,
-            "outcome": state.outcome,
-            "satisfied": promise.status is Status.ACCEPTED,
-            "milestones": [
-                (name.capitalize(), day.isoformat(), format_date(day))
-                for name in MILESTONES
-                if (day := getattr(promise, name)) is not None
-            ],
-            "renegotiations": [
-                {
-                    "on": r.on.isoformat() if r.on else "",
-                    "on_text": format_date(r.on),
-                    "was": format_date(r.was),
-                    "due": format_date(r.due),
-                    "agreed_by": person(r.agreed_by, self.customer_url),
-                    "reason": r.reason,
-                    "changed": r.changed,
-                    "late": bool(r.on and r.was and r.on > r.was),
-                }
-                for r in promise.renegotiations
-            ],
-            "edit_url": self.edit_url(promise),
-            "history": self.history_view(promise),
-        }
-
-    def history_view(self, promise: Promise) -> dict[str, Any] | None:
-        """What git recorded of the file: created, last changed, and the status and due-date moves."""
-        history = self.ledger.history.of(promise.path)
-        if history is None:
-            return {"uncommitted": True} if self.ledger.history.files else None
-
-        def mark(event: Event) -> dict[str, str]:
-            return {
-                "date": event.date,
-                "date_text": format_date(dt.date.fromisoformat(event.date)),
-                "author": event.author,
-                "commit": event.commit[:10],
-                "text": _event_text(event),
-            }
-
-        return {
-            "uncommitted": False,
-            "created": mark(history.created),
-            "changed": mark(history.changed),
-            "events": [mark(event) for event in history.events],
-        }
+    def rules_page(self) -> bytes:
+        return self.page(self.urls.page("rules"), "rules.html", rules=RULES, prose=prose)
 
 
 class _Current:
@@ -401,58 +337,3 @@ def _install_globals(site: Site) -> None:
             tree_row_html=lambda promise, depth: current.now.tree_row_html(promise, depth),
         )
     current.site = site
-
-
-BREADCRUMB_NEAREST = 5  # a chain of promises deeper than this shows its top, a gap, and the nearest ones
-
-
-def shown_ancestors(chain: list[Promise]) -> list[Promise | None]:
-    """The top of a chain and its nearest links, with None where links are left out."""
-    if len(chain) <= BREADCRUMB_NEAREST + 2:
-        return list(chain)
-    return [chain[0], None, *chain[-BREADCRUMB_NEAREST:]]
-
-
-def _event_text(event: Event) -> str:
-    if event.kind == "created":
-        return f"Created as {event.new}" if event.new else "Created"
-    if event.kind == "status":
-        return f"Status {event.old or 'none'} → {event.new or 'none'}"
-    if event.kind == "due":
-        return f"Due moved {event.old or 'none'} → {event.new or 'none'}"
-    if event.kind == "renamed":
-        return f"Renamed from {event.old}"
-    return "Changed"
-
-
-def due_note(promise: Promise, state: State) -> str:
-    """What the due date means today: `in 5 days`, `12 days overdue`, `delivered 2 days early`."""
-    days = state.days_to_due
-    if days is None:
-        return ""
-    if promise.delivered and promise.due:
-        early = (promise.due - promise.delivered).days
-        if early > 0:
-            return f"delivered {plural(early, 'day')} early"
-        if early == 0:
-            return "delivered on the due date"
-        return f"delivered {plural(-early, 'day')} late"
-    if state.overdue:
-        return f"{plural(-days, 'day')} overdue"
-    if state.is_open:
-        return {0: "due today", 1: "due tomorrow"}.get(days, f"due in {days} days" if days > 0 else "")
-    return ""
-
-
-STATUS_MEANING = {
-    Status.REQUESTED: "The customer asked; no commitment yet.",
-    Status.OFFERED: "The promiser offered; the customer has not accepted yet.",
-    Status.COUNTERED: "A counter-offer is on the table.",
-    Status.PROMISED: "The promiser committed and the customer accepted the terms.",
-    Status.DELIVERED: "The promiser reports it done; awaiting the customer.",
-    Status.ACCEPTED: "The customer declared satisfaction.",
-    Status.DECLINED: "The promiser declined the request, before any commitment.",
-    Status.WITHDRAWN: "The customer withdrew the request, before any commitment.",
-    Status.REVOKED: "The promiser revoked an existing promise: it counts as broken.",
-    Status.CANCELLED: "The customer cancelled an existing promise.",
-}

@@ -43,6 +43,10 @@ class Urls:
     def group(self, kind: str, handle: str) -> str:
         return self.page(kind, segment(handle))
 
+    def rule(self, code: str) -> str:
+        """A rule's page: `/rules/P404/`."""
+        return self.page("rules", code)
+
     def status(self, status: str) -> str:
         return self.page("status", status)
 
