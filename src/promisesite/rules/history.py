@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from ..model import Position, Promise, Renegotiation
+from ..model import MILESTONES, Position, Promise, Renegotiation
 from .rule import ERROR, WARNING, Context, Scope, rule
 
 Found = Iterator[tuple[str, Position, str]]
@@ -95,7 +94,7 @@ def _author(promise: Promise, context: Context, code: str, name: str, handles: S
 )
 def silent_renegotiation(promises: Sequence[Promise], context: Context) -> Found:
     for promise, was in _changed(promises, context):
-        if promise.due and was.due and promise.due != was.due and not new_renegotiations(promise, was):
+        if promise.due and was.due and promise.due != was.due and not appended(promise, was):
             yield (
                 promise.path,
                 promise.at("due"),
@@ -147,7 +146,7 @@ def status_backwards(promises: Sequence[Promise], context: Context) -> Found:
 )
 def conditions_changed(promises: Sequence[Promise], context: Context) -> Found:
     for promise, was in _changed(promises, context):
-        if promise.done_when != was.done_when and not any(e.changed for e in new_renegotiations(promise, was)):
+        if promise.done_when != was.done_when and not any(e.changed for e in appended(promise, was)):
             yield (
                 promise.path,
                 promise.at("done_when"),
@@ -155,6 +154,89 @@ def conditions_changed(promises: Sequence[Promise], context: Context) -> Found:
                 f"says so: add one agreed by {_customer(promise)} with `changed:` describing the new "
                 "conditions, or put back the conditions as they were",
             )
+
+
+@rule(
+    "P408",
+    "history-rewritten",
+    ERROR,
+    "A renegotiation entry the base revision has was changed, reordered or removed, or a milestone date it "
+    "had set now holds another date.",
+    why="The renegotiations and the milestones are the record: what was agreed, when, and by whom. Editing an "
+    "old entry, or moving `delivered` earlier, rewrites that record quietly: a late delivery becomes a kept "
+    "one, a broken promise a renegotiated one. The record only grows: append a new entry instead.",
+    bad="   - on: 2026-11-18\n     was: 2026-12-01\n-    due: 2026-12-15\n+    due: 2027-01-15",
+    good="   - on: 2026-11-18\n     was: 2026-12-01\n     due: 2026-12-15\n+  - on: 2026-12-10\n+    was: 2026-12-15\n"
+    "+    due: 2027-01-15\n+    reason: …\n+    agreed_by: payments",
+    scope=Scope.BASE,
+    needs=_WITH_BASE,
+    reports_at=("renegotiations", "renegotiations.*", *MILESTONES),
+)
+def history_rewritten(promises: Sequence[Promise], context: Context) -> Found:
+    for promise, was in _changed(promises, context):
+        now = promise.renegotiations
+        for index, old in enumerate(was.renegotiations):
+            number = index + 1
+            if index >= len(now):
+                yield (
+                    promise.path,
+                    promise.at("renegotiations"),
+                    f"renegotiation {number} (of {old.on or '?'}, {old.was or '?'} → {old.due or '?'}) is gone since "
+                    f"{context.revision}: the record only grows, so put it back and append a new entry for what "
+                    "changed",
+                )
+            elif _content(now[index]) != _content(old):
+                changed = ", ".join(
+                    f"`{name}` {_shown(getattr(old, name))} → {_shown(getattr(now[index], name))}"
+                    for name in _ENTRY_FIELDS
+                    if getattr(old, name) != getattr(now[index], name)
+                )
+                yield (
+                    promise.path,
+                    promise.at(now[index].key),
+                    f"renegotiation {number} was rewritten since {context.revision} ({changed}): the record only "
+                    "grows, so put the entry back as it was and append a new one with what changed",
+                )
+        for name in MILESTONES:
+            before, after = getattr(was, name), getattr(promise, name)
+            if before is not None and after is not None and before != after:
+                yield (
+                    promise.path,
+                    promise.at(name),
+                    f"`{name}` was {before} at {context.revision} and is now {after}: a milestone that happened "
+                    f"stays as it was recorded; put back `{name}: {before}`",
+                )
+
+
+@rule(
+    "P409",
+    "promise-deleted",
+    ERROR,
+    "A promise file the base revision has is gone (an error if the promise was open there, a warning if closed).",
+    why="Deleting a promise removes it from the record and from the accounting: a broken promise disappears "
+    "from its promiser's reliability, and a customer loses what they were waiting for. A promise ends with "
+    "a status, not a deletion: accepted, declined, withdrawn, revoked or cancelled, with the date and why.",
+    bad="$ git rm promises/checkout-latency.md",
+    good="status: cancelled\nclosed: 2026-11-21\nclosed_reason: payments moved to a new provider",
+    scope=Scope.BASE,
+    needs=_WITH_BASE,
+)
+def promise_deleted(promises: Sequence[Promise], context: Context) -> Iterator[tuple[str, Position, str, str]]:
+    ids = {promise.id for promise in promises}
+    for path, was in sorted(context.deleted.items()):
+        if was.id in ids:
+            continue  # moved to another folder, or copied before being removed: the promise is still here
+        state = was.status.value if was.status else "unreadable"
+        close = (
+            "close it with a status instead (`withdrawn` or `declined` for a request, `revoked` or `cancelled` "
+            "with `closed` and `closed_reason` for a promise), so that the record and the accounting keep it"
+        )
+        yield (
+            path,
+            (1, 1),
+            f"the promise `{was.id}` ({state} at {context.revision}) was deleted: {close}",
+            ERROR if was.is_open else WARNING,
+        )
 
 
 def _changed(promises: Sequence[Promise], context: Context) -> Iterator[tuple[Promise, Promise]]:
@@ -169,17 +251,17 @@ def _customer(promise: Promise) -> str:
     return promise.customer or "the customer"
 
 
-def new_renegotiations(promise: Promise, was: Promise) -> list[Renegotiation]:
-    """The entries the promise has that its base version did not, with the same content."""
+_ENTRY_FIELDS = ("on", "was", "due", "reason", "agreed_by", "changed")
 
-    def content(entry: Renegotiation) -> tuple:
-        return entry.on, entry.was, entry.due, entry.reason, entry.agreed_by, entry.changed
 
-    old = Counter(content(entry) for entry in was.renegotiations)
-    new = []
-    for entry in promise.renegotiations:
-        if old[content(entry)]:
-            old[content(entry)] -= 1
-        else:
-            new.append(entry)
-    return new
+def _content(entry: Renegotiation) -> tuple:
+    return tuple(getattr(entry, name) for name in _ENTRY_FIELDS)
+
+
+def _shown(value: object) -> str:
+    return f"`{value}`" if value not in (None, "") else "(none)"
+
+
+def appended(promise: Promise, was: Promise) -> tuple[Renegotiation, ...]:
+    """The entries after those the base version has: what this change adds to the record."""
+    return promise.renegotiations[len(was.renegotiations) :]
