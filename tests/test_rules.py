@@ -197,7 +197,7 @@ CASES = [
     ("try-in-title", one(title="Try to get checkout p95 latency under 300 ms"), "P203", "error", 2),
     ("best-effort-hyphen", one(done_when=["best-effort delivery of the report by 09:00"]), "P203", "error", 11),
     ("if-possible", one(done_when=["export includes VAT if possible"]), "P203", "error", 11),
-    ("trying-as-a-word", one(title="Country selector trying for 300 ms"), "P203", "error", 2),
+    ("trying-as-a-word", one(title="We are trying for 300 ms at the country selector"), "P203", "error", 2),
     ("no-hedge-in-words", one(title="Country selector retries the entry form 3 times"), "P203", None, None),
     ("hedge-in-url", one(done_when=["the guide at https://docs.example.com/try-it is published"]), "P203", None, None),
     ("hedge-in-code", one(done_when=["the `--try` flag is documented in the README"]), "P203", None, None),
@@ -251,6 +251,21 @@ CASES = [
     ),
     ("longest-match-wins", one(done_when=["alerts are routed as appropriate"]), "P206", None, None),
     ("longest-match-is-hedge", one(done_when=["alerts are routed as appropriate"]), "P203", "error", 11),
+    # P207 no-end-state (a warning)
+    (
+        "activity-only",
+        one(done_when=["p95 below 300 ms", "gather feedback from the pilot teams"]),
+        "P207",
+        "warning",
+        12,
+    ),
+    (
+        "activity-with-result",
+        one(done_when=["gather feedback from the 4 pilot teams in the survey by 2026-12-01"]),
+        "P207",
+        None,
+        None,
+    ),
     # P301 self-promise
     ("self", one(customer="ana.lima"), "P301", "error", 4),
     ("self-other-spelling", one(customer="Ana-Lima"), "P301", "error", 4),

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..model import Position, Promise
 from .rule import ERROR, WARNING, Context, rule
+from .words import Hit
 
 Found = Iterator[tuple[Position, str]]
 
@@ -84,34 +85,40 @@ def hedge(promise: Promise, context: Context) -> Found:
     good="due: 2026-12-01\ndone_when:\n  - the fix is deployed to production",
 )
 def vague_time(promise: Promise, context: Context) -> Found:
-    yield from _words(
-        promise, context, "vague-time", "time belongs in `due` as a date: remove it here and put the day in `due`"
-    )
+    for position, message, hit in _hits(promise, context, "vague-time"):
+        if context.lexicon.is_cadence(hit.phrase):
+            yield (
+                position,
+                message
+                + (
+                    "it says nothing of how often: say when, e.g. `every Monday`, `weekly`, or `within 1 working day "
+                    "of each change`"
+                ),
+            )
+        else:
+            yield position, message + "time belongs in `due` as a date: remove it here and put the day in `due`"
 
 
 @rule(
     "P205",
     "unmeasurable",
     ERROR,
-    "A condition says improve, optimize, faster, easier, investigate … with no number, date or comparator.",
+    "The title or a condition says improve, reduce, faster, easier, robust, investigate … with no measure.",
     why='"Improve the onboarding docs" is a direction, not a result: any change satisfies it and none '
-    "does. A condition the customer can check states how far: a number, a date, a comparator "
-    "(under, at least, <), or the observable result instead of the activity.",
+    'does, and "a smooth upgrade" is a judgement, not a test. A condition the customer can check states how '
+    "far: a number, a date, a comparator with a quantity (under 2 s, at least 3), a baseline (faster than "
+    "today's release), or the observable result instead of the activity.",
     bad="done_when:\n  - improve the onboarding documentation",
     good="done_when:\n  - a new engineer completes the onboarding guide in under 2 hours without help",
 )
 def unmeasurable(promise: Promise, context: Context) -> Found:
-    for index, condition in enumerate(promise.done_when):
-        hits = context.hits(condition)
-        if context.lexicon.measurable(condition, hits):
-            continue
-        found = next((hit for hit in hits if hit.category == "unmeasurable"), None)
+    for text, keys, where in _texts(promise):
+        found = next((hit for hit in context.hits(text) if hit.category == "unmeasurable"), None)
         if found is not None:
             yield (
-                _column(promise, ("done_when", index), found.start),
-                f"`{found.phrase}` in condition {index + 1} cannot be checked: say how far, with a number, a "
-                'date or a comparator (e.g. "to under 2 seconds"), or state the observable result instead of '
-                "the activity",
+                _column(promise, keys, found.start),
+                f"`{found.phrase}` in {where} cannot be checked: say how far, with a number, a date or a "
+                'comparator (e.g. "to under 2 seconds"), or state the observable result instead of the activity',
             )
 
 
@@ -139,10 +146,17 @@ def _texts(promise: Promise) -> Iterator[tuple[str, tuple[str | int, ...], str]]
 
 
 def _words(promise: Promise, context: Context, category: str, advice: str) -> Found:
+    for position, message, _ in _hits(promise, context, category):
+        yield position, message + advice
+
+
+def _hits(promise: Promise, context: Context, category: str) -> Iterator[tuple[Position, str, Hit]]:
+    """Each phrase of the category in the title and the conditions, with its position and the start
+    of its message."""
     for text, keys, where in _texts(promise):
         for hit in context.hits(text):
             if hit.category == category:
-                yield _column(promise, keys, hit.start), f"`{hit.phrase}` in {where}: {advice}"
+                yield _column(promise, keys, hit.start), f"`{hit.phrase}` in {where}: ", hit
 
 
 def _column(promise: Promise, keys: tuple[str | int, ...], offset: int) -> Position:
@@ -152,3 +166,24 @@ def _column(promise: Promise, keys: tuple[str | int, ...], offset: int) -> Posit
         return promise.at(*keys)
     line, column = value_at
     return line, column + offset
+
+
+@rule(
+    "P207",
+    "no-end-state",
+    WARNING,
+    "A condition is an activity with no end state: gather, monitor, track, discuss, continue to … .",
+    why='An activity can go on for ever and be done on any day: "gather feedback from developers" is met by one '
+    "conversation or by none. A condition says what will be true when the activity has done its work: a "
+    "result, a deliverable, or a measure of how much and how often. A warning, because some activities are the "
+    "commitment itself; waive it with a reason when one is.",
+    bad="done_when:\n  - gather feedback from the pilot teams",
+    good="done_when:\n  - the 4 pilot teams have each answered the feedback survey, and the results are in the wiki",
+)
+def no_end_state(promise: Promise, context: Context) -> Found:
+    yield from _words(
+        promise,
+        context,
+        "no-end-state",
+        "an activity with no end state: say what will be true when it is done, or how much and how often",
+    )
