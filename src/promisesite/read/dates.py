@@ -10,6 +10,14 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _QUARTER = re.compile(r"(?:(\d{4})[ -]?)?Q([1-4])(?:[ -]?(\d{4}))?", re.IGNORECASE)
 _OTHER_SEPARATORS = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d")
+_MONTHS = (
+    {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?: of)? ([A-Za-z]+)\.?,? (\d{4})", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", re.IGNORECASE)
+_NUMERIC_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # dates outside are typos, and would overflow date arithmetic
 
@@ -59,9 +67,49 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
     if other:
         year, month, day = (int(g) for g in other.groups())
         return None, f"{shown} uses the wrong separators: write `{field}: {year:04d}-{month:02d}-{day:02d}`"
+    written = _written_out(text)
+    if written:
+        return None, f"{shown} is not in the form dates take here: write `{field}: {written.isoformat()}`"
+    numeric = _NUMERIC_DAY_FIRST.fullmatch(text)
+    if numeric:
+        first, second, year = (int(g) for g in numeric.groups())
+        day_first, month_first = _real(year, second, first), _real(year, first, second)
+        if day_first and month_first and day_first != month_first:
+            return None, (
+                f"{shown} could be {day_first:%-d %B} or {month_first:%-d %B}: write the one you mean as "
+                f"YYYY-MM-DD, `{field}: {day_first.isoformat()}` or `{field}: {month_first.isoformat()}`"
+            )
     with_time = _DATETIME.match(text)
     if with_time:
         return None, f"{shown} has a time of day: write only the day, `{field}: {with_time.group(1)}`"
     return None, (
         f"{shown} is not a date: write the calendar day you commit to as YYYY-MM-DD, e.g. `{field}: {today.year}-12-31`"
     )
+
+
+def _written_out(text: str) -> dt.date | None:
+    """The one day that `15 Dec 2026`, `December 3, 2026` or `15.12.2026` can mean (None when the
+    text is not such a date, or could be two: `03/04/2026`)."""
+    named = _DAY_MONTH_YEAR.fullmatch(text) or _MONTH_DAY_YEAR.fullmatch(text)
+    if named:
+        first, second, year = named.groups()
+        month_name, day = (second, first) if first.isdigit() else (first, second)
+        month = _MONTHS.get(month_name.lower())
+        return _real(int(year), month, int(day)) if month else None
+    numeric = _NUMERIC_DAY_FIRST.fullmatch(text)
+    if numeric:
+        first, second, year = (int(g) for g in numeric.groups())
+        if first > 12 >= second:
+            return _real(year, second, first)  # 15.12.2026: day first
+        if second > 12 >= first:
+            return _real(year, first, second)  # 12/15/2026: month first
+    return None
+
+
+def _real(year: int, month: int, day: int) -> dt.date | None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

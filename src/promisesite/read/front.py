@@ -73,7 +73,7 @@ def load_yaml(text: str, line_offset: int = 1, max_nodes: int = MAX_NODES) -> tu
     if root is None:
         return None, {}
     positions: dict[str, Position] = {}
-    return _Walker(positions, line_offset, max_nodes).value(root, "", 0), positions
+    return _Walker(positions, line_offset, max_nodes, text).value(root, "", 0), positions
 
 
 def _yaml_hint(yaml_text: str, index: int) -> str:
@@ -93,8 +93,9 @@ def _yaml_hint(yaml_text: str, index: int) -> str:
 class _Walker:
     """Turns composed YAML nodes into plain values, recording where each key and item stands."""
 
-    def __init__(self, positions: dict[str, Position], line_offset: int, max_nodes: int):
+    def __init__(self, positions: dict[str, Position], line_offset: int, max_nodes: int, text: str = ""):
         self.positions = positions
+        self.lines = text.splitlines()
         self.line_offset = line_offset
         self.max_nodes = max_nodes
         self.seen: set[int] = set()
@@ -102,6 +103,15 @@ class _Walker:
 
     def at(self, node: yaml.Node) -> Position:
         return node.start_mark.line + self.line_offset, node.start_mark.column + 1
+
+    def folded_item(self, first: int, last: int) -> tuple[int, int] | None:
+        """Where a line `- …` was folded into the plain text above it (a list item indented too far
+        or not far enough), between lines `first` and `last` (0-based)."""
+        for number in range(first, min(last, len(self.lines) - 1) + 1):
+            stripped = self.lines[number].lstrip()
+            if stripped.startswith("- "):
+                return number, len(self.lines[number]) - len(stripped)
+        return None
 
     def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         if id(node) in self.seen:
@@ -136,6 +146,10 @@ class _Walker:
             if path and start.line == node.end_mark.line:
                 quote = 1 if node.style in ("'", '"') else 0
                 positions[path + "="] = (start.line + offset, start.column + 1 + quote)
+            elif path and not node.style:
+                folded = self.folded_item(start.line + 1, node.end_mark.line)
+                if folded is not None:
+                    positions[path + "-"] = (folded[0] + offset, folded[1] + 1)
             if not node.style and node.value in _NULLS and node.tag == _STR:  # C: "", Python: None
                 return None  # `key:`, `key: ~`, `key: null` (plain, untagged)
             return None if node.tag == _NULL else node.value

@@ -37,6 +37,42 @@ from .document import Document
 _HANDLE = re.compile(HANDLE_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
 _REQUIRED = ("title", "promiser", "customer", "status")
+# What people write for a status or a field, and what they mean: closer in meaning than in spelling
+# (`done` is spelt like `declined` and means the opposite).
+_STATUS_MEANT = {
+    **dict.fromkeys(
+        ("done", "complete", "completed", "finished", "shipped", "closed", "resolved", "fixed", "ready"),
+        ("delivered", "accepted"),
+    ),
+    **dict.fromkeys(
+        ("in progress", "wip", "doing", "active", "open", "committed", "started", "ongoing", "agreed", "planned"),
+        ("promised",),
+    ),
+    **dict.fromkeys(("new", "todo", "to do", "proposed", "asked", "backlog", "draft", "pending"), ("requested",)),
+    **dict.fromkeys(("rejected", "refused", "wont do", "won't do", "wontfix", "wont fix"), ("declined",)),
+    **dict.fromkeys(("canceled", "abandoned", "dropped"), ("cancelled", "withdrawn")),
+    "broken": ("revoked",),
+    "verified": ("accepted",),
+}
+_FIELD_MEANT = {
+    **dict.fromkeys(("due_date", "duedate", "deadline", "due_on", "due_by", "target_date", "eta"), "due"),
+    **dict.fromkeys(("owner", "assignee", "assigned_to", "author", "responsible"), "promiser"),
+    **dict.fromkeys(("client", "requester", "requestor", "stakeholder", "for"), "customer"),
+    **dict.fromkeys(
+        ("acceptance_criteria", "acceptance", "criteria", "definition_of_done", "dod", "done_if", "conditions"),
+        "done_when",
+    ),
+    **dict.fromkeys(("parent", "parents", "part_of", "epic"), "serves"),
+    **dict.fromkeys(("state",), "status"),
+    **dict.fromkeys(("name", "summary", "subject"), "title"),
+    **dict.fromkeys(("label", "labels", "tag"), "tags"),
+    **dict.fromkeys(("renegotiation", "renegotiated", "history", "changes"), "renegotiations"),
+    **dict.fromkeys(("risk",), "risks"),
+    **dict.fromkeys(("delivered_on", "delivered_at", "delivery_date"), "delivered"),
+    **dict.fromkeys(("accepted_on", "accepted_at"), "accepted"),
+    **dict.fromkeys(("promised_on", "promised_at", "committed"), "promised"),
+    **dict.fromkeys(("requested_on", "requested_at", "created", "opened"), "requested"),
+}
 
 
 def build_promise(doc: Document, registry: Registry, today: dt.date) -> tuple[Promise, list[Finding]]:
@@ -98,7 +134,12 @@ class _Builder:
         known = [spec.name for spec in specs]
         for key in mapping:
             if key not in known:
-                hint = did_you_mean(key, known) or "the fields are " + ", ".join(known)
+                meant = _FIELD_MEANT.get(key.lower().replace("-", "_")) if not prefix else None
+                hint = (
+                    f"did you mean `{meant}`?"
+                    if meant in known
+                    else did_you_mean(key, known) or "the fields are " + ", ".join(known)
+                )
                 where = f" in {prefix.split('.')[0]}" if prefix else ""
                 self.report(UNKNOWN_FIELD, prefix + key, f"unknown field `{key}`{where}: {hint}")
 
@@ -201,7 +242,12 @@ class _Builder:
             return Status(text)
         except ValueError:
             names = [s.value for s in Status]
-            hint = did_you_mean(text, names, cutoff=0.5, quote="`status: {}`")
+            meant = _STATUS_MEANT.get(text.replace("_", " ").replace("-", " "))
+            hint = (
+                "did you mean " + " or ".join(f"`status: {name}`" for name in meant) + "?"
+                if meant
+                else did_you_mean(text, names, cutoff=0.5, quote="`status: {}`")
+            )
             hint = hint + " " if hint else ""
             shown = raw if isinstance(raw, str) else "a list or mapping"
             self.report(BAD_STATUS, path, f"`status: {shown}` is not a status: {hint}write one of " + ", ".join(names))
@@ -227,6 +273,17 @@ class _Builder:
                     f"item {index + 1} of `{path}` is {what}: write one line of text per item",
                 )
                 continue
+            folded = self.doc.positions.get(f"{path}.{index}-")
+            if folded is not None:
+                self.findings.append(
+                    BAD_TYPE.at(
+                        self.doc.path,
+                        folded,
+                        f"item {index + 1} of `{path}` runs on into a line that starts with `- `: YAML folds a "
+                        "list item indented differently into the text above it; write each item as its own "
+                        "`  - …` line at the same indentation",
+                    )
+                )
             items.append(item.strip())
         return tuple(items)
 
