@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,7 +136,10 @@ class Ledger:
         findings: Iterable[Finding] = (),
         waived: Mapping[str, list[Finding]] | None = None,
         history: History | None = None,
+        previous: Ledger | None = None,
     ):
+        """With `previous` (the ledger before an edit, same config, today and history), the state of
+        every promise that did not change is taken from it rather than worked out again."""
         self.config, self.today = config, today
         self.history = history or History()  # what git knows of each file; empty outside git
         self.findings: dict[str, list[Finding]] = defaultdict(list)
@@ -147,7 +151,12 @@ class Ledger:
             by_id.setdefault(promise.id, promise)  # a duplicate id (P009) keeps the first file
         self.by_id = dict(sorted(by_id.items()))
         self.promises = list(self.by_id.values())
-        self.states = {p.id: self._state(p) for p in self.promises}
+        reuse = previous is not None and previous.today == today and previous.history is self.history
+        known: dict[str, Promise] = previous.by_id if previous is not None and reuse else {}
+        worked_out: dict[str, State] = previous.states if previous is not None and reuse else {}
+        self.states: dict[str, State] = {
+            p.id: worked_out[p.id] if known.get(p.id) is p else self._state(p) for p in self.promises
+        }
         self.children: dict[str, list[Promise]] = defaultdict(list)
         for promise in self.promises:
             if promise.serves in self.by_id and promise.serves != promise.id:
@@ -162,6 +171,7 @@ class Ledger:
         """This ledger with one promise (same id) replaced: enough for that promise's own page,
         which `serve` shows before it works out everything else an edit affects."""
         patched = copy.copy(self)
+        patched.__dict__.pop("_by_status", None)  # worked out again from the patched promises, if asked
         old = self.by_id[promise.id]
         patched.by_id = {**self.by_id, promise.id: promise}
         patched.states = {**self.states, promise.id: self._state(promise)}
@@ -243,7 +253,14 @@ class Ledger:
         return sum(1 for p in self.promises if p.is_open)
 
     def with_status(self, status: Status) -> list[Promise]:
-        return [p for p in self.promises if p.status is status]
+        return self._by_status.get(status, [])
+
+    @functools.cached_property
+    def _by_status(self) -> dict[Status | None, list[Promise]]:
+        found: dict[Status | None, list[Promise]] = defaultdict(list)
+        for promise in self.promises:
+            found[promise.status].append(promise)
+        return found
 
     def status_counts(self) -> list[tuple[Status, int]]:
         counts = Counter(p.status for p in self.promises)

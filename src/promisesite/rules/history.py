@@ -30,6 +30,8 @@ _WITH_BASE = "with `check --base REV`"
     reports_at=("accepted",),
 )
 def acceptance_author(promises: Sequence[Promise], context: Context) -> Found:
+    if not context.history.files or not context.registry.has_emails:
+        return  # nothing to judge by: no commits, or nobody's email
     for promise in promises:
         team = context.registry.teams.get(promise.customer)
         who = f"the customer {promise.customer}" + (" or a member of it" if team else "")
@@ -52,6 +54,8 @@ def acceptance_author(promises: Sequence[Promise], context: Context) -> Found:
     reports_at=("promised",),
 )
 def promise_author(promises: Sequence[Promise], context: Context) -> Found:
+    if not context.history.files or not context.registry.has_emails:
+        return
     for promise in promises:
         yield from _author(
             promise, context, promise_author.code, "promised", (promise.promiser,), f"the promiser {promise.promiser}"

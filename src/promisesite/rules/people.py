@@ -14,6 +14,7 @@ _FOLD = re.compile(r"[._-]")
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def fold(handle: str) -> str:
     """The form in which handles that name the same person are equal."""
     return _FOLD.sub("", handle.lower())

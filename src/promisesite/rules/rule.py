@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ..findings import Finding
 from ..model import History, Position, Promise, Registry
@@ -49,6 +50,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.hits: Callable[[str], list[Hit]] = lru_cache(maxsize=256)(self.lexicon.scan)
+        self.shared: dict[str, Any] = {}  # what rules that judge the same promises work out once
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,7 @@ def unknown_parent(promises: Sequence[Promise], context: Context) -> Found:
     reports_at=("serves",),
 )
 def parent_cycle(promises: Sequence[Promise], context: Context) -> Found:
-    by_id = _by_id(promises)
-    cycles = cycle_ids(by_id)
+    by_id, cycles = _tree(promises, context)
     for promise in promises:
         if promise.id in cycles and by_id[promise.id] is promise:
             loop = " → ".join(cycles[promise.id])
@@ -105,8 +104,7 @@ def parent_cycle(promises: Sequence[Promise], context: Context) -> Found:
     reports_at=("due",),
 )
 def child_after_parent(promises: Sequence[Promise], context: Context) -> Found:
-    by_id = _by_id(promises)
-    cycles = cycle_ids(by_id)
+    by_id, cycles = _tree(promises, context)
     for promise in promises:
         parent = by_id.get(promise.serves) if promise.serves else None
         if parent is not None and promise.due and parent.due and promise.due > parent.due and promise.id not in cycles:
@@ -117,6 +115,16 @@ def child_after_parent(promises: Sequence[Promise], context: Context) -> Found:
                 f"{parent.due}): bring this due date forward, or renegotiate "
                 f"{parent.id}",
             )
+
+
+def _tree(promises: Sequence[Promise], context: Context) -> tuple[dict[str, Promise], dict[str, list[str]]]:
+    """The first promise of each id, and each id on a cycle: worked out once for the promises that
+    P502 and P503 both judge."""
+    last = context.shared.get("tree")
+    if last is None or last[0] is not promises:
+        by_id = _by_id(promises)
+        last = context.shared["tree"] = (promises, by_id, cycle_ids(by_id))
+    return last[1], last[2]
 
 
 def _by_id(promises: Sequence[Promise]) -> dict[str, Promise]:

@@ -24,11 +24,12 @@ from ..errors import UserError
 from ..findings import Finding
 from ..ledger import Ledger
 from ..model import History, Promise
+from ..parallel import available_cores
 from ..read.document import read_document
 from ..rules import CROSS_FILE_CODES
 from ..rules.rule import Context
 from ..site.pages import Site
-from ..site.writer import check_output, write_file, write_site
+from ..site.writer import check_output, write_file, write_plan
 from .gate import ReadWriteLock
 
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
@@ -135,11 +136,10 @@ class LiveSite:
                 if first is not None and early is not None:
                     self.generation += 1
                     first.seconds = time.perf_counter() - started
-                    self.lock.release_write()  # the page is whole: let browsers have it
-                    try:
-                        early(first)
-                    finally:
-                        self.lock.acquire_write()
+                    # The page is whole, and an edit's rebuild never rewrites the assets it links:
+                    # browsers may have them now.
+                    self.lock.admit([*first.written, *(p for p in self.rendered if p.startswith("assets/"))])
+                    early(first)
                 report = self._apply(paths, rescan)
         except UserError as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
@@ -211,21 +211,36 @@ class LiveSite:
         ledger, findings = self._ledger(states, config, context)
         phases("check")
         site = Site(ledger, config)  # a new theme: templates may have changed
-        files = {path: render() for path, render in site.plan().items()}  # may raise: nothing changed yet
-        rendered = {path: _digest(data) for path, data in files.items()}
-        phases("render")
+        plan = site.plan()
         if self.site is None:
-            write_site(self.output, files)
-            written = sorted(files)
+            # The first build, before the server and the watcher start: no other thread yet, so
+            # it renders in forked workers as `build` does, and keeps the bodies they rendered.
+            memo = site.memo
+            rendered, drained = write_plan(
+                self.output,
+                plan,
+                workers=available_cores(),
+                collect=lambda: (memo.drain()[0], memo.export()),
+                batches=site.batches(plan),
+            )
+            promises = {(p.path, p.id): p for p in ledger.promises}
+            for bodies, pieces in drained:
+                memo.keep(bodies)
+                memo.adopt(pieces, promises)
+            written = sorted(rendered)
+            phases("render and write")
         else:
+            files = {path: render() for path, render in plan.items()}  # may raise: nothing changed yet
+            rendered = {path: _digest(data) for path, data in files.items()}
+            phases("render")
             written = self._sync(
                 {p: b for p, b in files.items() if self.rendered.get(p) != rendered[p]},
                 [p for p in self.rendered if p not in rendered],
             )
-        del files
+            del files
+            phases("write")
         self.config, self.today, self.context, self.files = config, today, context, states
         self.ledger, self.site, self.rendered = ledger, site, rendered
-        phases("write")
         # The site lives for the whole session: keep the collector from re-scanning it on every edit.
         gc.collect()
         gc.freeze()
@@ -334,7 +349,10 @@ class LiveSite:
         result = settle(
             shown, per_file + cross, sorted([*states, *(f.path for f in self.problems)]), config, strict=False
         )
-        return Ledger(shown, config, context.today, result.findings, result.waived, self.history), result.findings
+        ledger = Ledger(
+            shown, config, context.today, result.findings, result.waived, self.history, previous=self.ledger
+        )
+        return ledger, result.findings
 
     # --- which pages an edit affects --------------------------------------------------------------
 

@@ -163,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.redirect(path + "/")
             target = target / "index.html"
         gate = self.server.gate
-        gate.acquire_read()
+        gate.acquire_read(self.served_name(target))
         try:
             data = target.read_bytes() if target.is_file() else None
         finally:
@@ -171,6 +171,13 @@ class Handler(BaseHTTPRequestHandler):
         if data is None:
             return self.not_found(head)
         self.reply(200, data, _content_type(target), head)
+
+    def served_name(self, target: Path) -> str:
+        """The target's path inside the output folder, as a rebuild names the files it writes."""
+        try:
+            return target.relative_to(self.server.root.resolve()).as_posix()
+        except ValueError:
+            return ""
 
     def resolve(self, relative: str) -> Path | None:
         """A path inside the output folder, or None: no `..`, no NUL, no escaping by any encoding."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -222,7 +223,7 @@ def recent(ledger: Ledger, memo: Memo | None = None) -> list[Promise]:
     """The promises that changed most recently, newest first."""
     memo = memo or _no_memo()
     changed = {p.id: memo.get("changed", p, None, functools.partial(last_change, ledger, p)) for p in ledger.promises}
-    return sorted(ledger.promises, key=lambda p: (changed[p.id], p.id), reverse=True)[:FEED_ENTRIES]
+    return heapq.nlargest(FEED_ENTRIES, ledger.promises, key=lambda p: (changed[p.id], p.id))
 
 
 def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> bytes:

@@ -26,6 +26,7 @@ class Memo:
         self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
         self._new_bodies: dict[str, str] = {}
         self._used: set[str] = set()
+        self._made: list[tuple[str, str, str]] = []  # pieces made since the last `export`
         self._keep_bodies = keep_bodies  # a build shows each body once; serve shows them again
 
     def get(self, kind: str, promise: Promise, extra: Hashable, make: Callable[[], T]) -> T:
@@ -35,6 +36,7 @@ class Memo:
             return hit[2]
         value = make()
         self._pieces[key] = (promise, extra, value)
+        self._made.append(key)
         return value
 
     def body(self, text: str, render: Callable[[str], str]) -> str:
@@ -46,6 +48,25 @@ class Memo:
             if self._keep_bodies:
                 self._bodies[key] = html
         return html
+
+    def keep(self, bodies: dict[str, str]) -> None:
+        """Bodies rendered elsewhere (by a build's worker processes), to show again without rendering."""
+        self._bodies.update(bodies)
+
+    def export(self) -> list[tuple[tuple[str, str, str], Hashable, Any]]:
+        """The pieces made since the last call, without the promise each was made from: what a
+        worker process sends back."""
+        made, self._made = self._made, []
+        return [(key, *self._pieces[key][1:]) for key in dict.fromkeys(made)]
+
+    def adopt(
+        self, pieces: list[tuple[tuple[str, str, str], Hashable, Any]], promises: dict[tuple[str, str], Promise]
+    ) -> None:
+        """Pieces another process made from the same promises (found here by path and id)."""
+        for key, extra, value in pieces:
+            promise = promises.get(key[1:])
+            if promise is not None:
+                self._pieces[key] = (promise, extra, value)
 
     def drain(self) -> tuple[dict[str, str], set[str]]:
         """Since the last call: the bodies rendered (what a build adds to the cache) and the keys of

@@ -63,7 +63,9 @@ class Site:
 
     def with_ledger(self, ledger: Ledger) -> Site:
         """The same theme over new promises: what `serve` does after an edit."""
-        return Site(ledger, self.config, self.env, self.markdown, self.memo)
+        site = Site(ledger, self.config, self.env, self.markdown, self.memo)
+        site._promise_paths = self._promise_paths  # a promise's path depends on its id alone
+        return site
 
     # --- links and names used by templates ------------------------------------------------------
 
@@ -159,7 +161,8 @@ class Site:
             groups: dict[str, Group] = getattr(ledger, kind)
             plan[output_path(urls.page(kind), urls.base)] = functools.partial(self.groups_page, kind, label, overdue)
             for group in groups.values():
-                shown = tuple(p.id for p in group.promises + group.as_customer)
+                members = group.promises + group.as_customer
+                shown = tuple(p.id for p in members)
                 path = output_path(urls.page(kind, group.segment), urls.base)
                 plan[path] = functools.partial(self.group_page, group, kind, label)
                 calendar = f"{kind}/{group.segment}/calendar.ics"
@@ -167,7 +170,7 @@ class Site:
                     feeds.calendar,
                     ledger,
                     urls,
-                    group.promises + group.as_customer,
+                    members,
                     f"{self.config.title}: {group.title}",
                     self.memo,
                 )
@@ -207,14 +210,14 @@ class Site:
     def dashboard(self) -> bytes:
         ledger, urls = self.ledger, self.urls
         trees, hidden = ledger.trees(TREE_ROWS)
-        overdue, due_soon = ledger.overdue(), ledger.due_within(DUE_SOON_DAYS)
+        overdue, due_soon, waiting = ledger.overdue(), ledger.due_within(DUE_SOON_DAYS), ledger.waiting()
         return self.page(
             urls.home(),
             "index.html",
             overdue=overdue[:DASHBOARD_ROWS],
             overdue_count=len(overdue),
-            waiting=ledger.waiting()[:DASHBOARD_ROWS],
-            waiting_count=len(ledger.waiting()),
+            waiting=waiting[:DASHBOARD_ROWS],
+            waiting_count=len(waiting),
             due_soon=due_soon[:DASHBOARD_ROWS],
             due_soon_count=len(due_soon),
             due_soon_days=DUE_SOON_DAYS,
@@ -244,6 +247,7 @@ class Site:
             label=label,
             reliability=self.ledger.reliability(group.promises),
             waiting=self.ledger.waiting(dict.fromkeys(group.promises + group.as_customer)),
+            by_status=_by_status(group.promises),
         )
 
     def batches(self, plan: dict[str, Callable[[], bytes]], size: int = 100) -> list[list[str]]:
@@ -281,6 +285,32 @@ class Site:
 
     def rules_page(self) -> bytes:
         return self.page(self.urls.page("rules"), "rules.html", rules=RULES, prose=prose)
+
+
+def _by_status(promises: list[Promise]) -> list[tuple[Status, list[Promise]]]:
+    """The promises grouped by status, in the lifecycle's order, each group in the list's order."""
+    groups: dict[Status, list[Promise]] = {status: [] for status in Status}
+    for promise in promises:
+        if promise.status is not None:
+            groups[promise.status].append(promise)
+    return [(status, found) for status, found in groups.items() if found]
+
+
+class _Partials:
+    """`partials/logo.html` and `partials/footer.html`, each rendered once per theme, on first use:
+    they show only site-wide names (site, urls, today), so every page shows the same bytes."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._rendered: dict[str, Markup] = {}
+
+    def __getattr__(self, name: str) -> Markup:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        found = self._rendered.get(name)
+        if found is None:
+            found = self._rendered[name] = Markup(render(self._env, f"partials/{name}.html"))
+        return found
 
 
 class _Current:
@@ -335,5 +365,15 @@ def _install_globals(site: Site) -> None:
             state=lambda promise: current.now.ledger.state(promise),
             row_html=lambda promise: current.now.row_html(promise),
             tree_row_html=lambda promise, depth: current.now.tree_row_html(promise, depth),
+            # Site-wide pieces of every page's frame, worked out once rather than on every page.
+            links={
+                "home": urls.home(),
+                "data": urls.file("promises.json"),
+                "feed": urls.file("feed.xml"),
+                "style": urls.asset("style.css"),
+                "favicon": urls.asset("favicon.svg"),
+                "search": urls.asset("search.js"),
+            },
         )
+        site.env.globals["partials"] = _Partials(site.env)
     current.site = site
