@@ -44,6 +44,8 @@ class BuildResult:
     pages: int = 0
     outputs: int = 0  # files of the site
     rewritten: int = 0  # files whose bytes changed (the rest were carried over)
+    bodies: int = 0  # distinct bodies the pages show
+    bodies_rendered: int = 0  # of those, the ones Markdown turned into HTML (the rest came from the cache)
     errors: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -182,12 +184,12 @@ def _build(
         progress=progress,
     )
     clock("render and write")
+    new_bodies: dict[str, str] = {}
+    shown: set[str] = set()
+    for new, used in drained:
+        new_bodies.update(new)
+        shown |= used
     if cache is not None:
-        new_bodies: dict[str, str] = {}
-        shown: set[str] = set()
-        for new, used in drained:
-            new_bodies.update(new)
-            shown |= used
         # Keep the bodies this site shows; write the file only when that set changed.
         bodies = None
         if new_bodies or shown != cached_bodies.keys():
@@ -203,6 +205,8 @@ def _build(
         pages=sum(1 for name in hashes if name.endswith(".html")),
         outputs=len(hashes),
         rewritten=rewritten,
+        bodies=len(shown),
+        bodies_rendered=len(new_bodies),
         note=history.note,
         cache_note=cache_note,
     )

@@ -10,6 +10,7 @@ import click
 from ..build import build as run_build
 from ..clock import resolve_today
 from ..config import load_config
+from ..text import plural
 from .options import TERMINAL, config_option, friendly, terminal_options, today_option, with_overrides
 
 
@@ -77,6 +78,12 @@ def build(
             f"({result.rewritten} of {result.outputs} files written; the others did not change).",
             fg="green",
         )
+        if TERMINAL.verbose:
+            cached = result.bodies - result.bodies_rendered
+            TERMINAL.say(
+                f"Markdown rendered {result.bodies_rendered} of {plural(result.bodies, 'body', 'bodies')}; "
+                f"{cached} came from the build cache."
+            )
     else:
         TERMINAL.say(f"Not built: fix the errors above (or use --allow-errors); {where}/ is unchanged.", fg="red")
     sys.exit(result.exit_code(strict))
