@@ -57,6 +57,7 @@ def with_registry(setup: Callable[[Repo], None]) -> Callable[[Repo], None]:
 
 
 # (id, setup, code, level it must have — or None: it must be absent —, line or None)
+LATE = {"status": "accepted", "due": "2026-11-01", "delivered": "2026-11-09", "accepted": "2026-11-10"}
 CASES = [
     # P001 unreadable
     ("latin1", raw("---\ntitle: Café\n---\n".encode("latin-1")), "P001", "error", 2),
@@ -326,6 +327,10 @@ CASES = [
     # P405 at-risk-without-help
     ("low-without-help", one(confidence="low"), "P405", "warning", 13),
     ("low-with-help", one(confidence="low", help="ask bo.chen if the upgrade slips"), "P405", None, None),
+    # P410 missing-cause
+    ("late-without-cause", one(**LATE), "P410", "warning", 6),
+    ("late-with-cause", one(**LATE, cause="dependency"), "P410", None, None),
+    ("kept-needs-no-cause", one(**{**LATE, "delivered": "2026-11-01"}), "P410", None, None),
     # P501 unknown-parent
     ("dangling-serves", one(serves="holiday-readiness"), "P501", "error", 13),
     ("serves-existing", files(child={"serves": "parent"}, parent={}), "P501", None, None),
@@ -396,7 +401,7 @@ def test_the_example_promise_of_the_spec_passes(repo: Repo) -> None:
 
 
 def test_overdue_is_an_error_with_strict(repo: Repo) -> None:
-    repo.promise(due="2026-11-01")
+    repo.promise(due="2026-11-01", cause="capacity")  # with why it is late, so that P410 is silent
     result = repo.check("--strict")
     assert [(f["code"], f["level"]) for f in result.findings] == [("P404", "error")]
     assert result.exit_code == 1
@@ -442,6 +447,8 @@ def test_every_status_with_its_dates_is_valid(repo: Repo) -> None:
         changes |= {name: dates[name] for name in status.required_dates}
         if status.value in ("revoked", "cancelled"):
             changes["closed_reason"] = "the customer's budget was cut"
+        if status.value == "revoked":
+            changes["cause"] = "external"
         repo.write(f"{status.value}.md", front_matter({**GOOD, **changes}))
     result = repo.check()
     assert result.findings == [], result.findings

@@ -28,7 +28,8 @@ def scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render(fields: dict[str, Any], body: str = "") -> str:
+def render(fields: dict[str, Any], body: str = "", comments: tuple[str, ...] = ()) -> str:
+    """Front matter in the canonical order, then `comments` as YAML comments, then the body."""
     lines = ["---"]
     for key in ORDER:
         value = fields.get(key)
@@ -39,6 +40,7 @@ def render(fields: dict[str, Any], body: str = "") -> str:
             lines.extend(f"  - {scalar(item)}" for item in value)
         else:
             lines.append(f"{key}: {scalar(str(value))}")
+    lines.extend(f"# {comment}" for comment in comments)
     return "\n".join(lines + ["---", ""]) + (f"\n{body}" if body else "")
 
 
@@ -85,7 +87,12 @@ class Draft:
         return [f"{f.code} {f.name}: {f.message}" for f in findings if f.is_error]
 
     def text(self) -> str:
-        return render(self.fields, "Context, approach and links: free Markdown.\n")
+        causes = " | ".join(self.config.causes)
+        return render(
+            self.fields,
+            "Context, approach and links: free Markdown.\n",
+            (f"if it ends late, broken or revoked, say why (rule P410): cause: {causes}",),
+        )
 
     def path(self) -> Path:
         """`<source>/<slug>.md`, or `<source>/<team>/<slug>.md` when the team has a folder there."""

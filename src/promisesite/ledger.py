@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import enum
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,88 +14,24 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .findings import Finding
-from .model import FileHistory, History, Promise, Status
+from .model import History, Promise, Status
+from .outcomes import Cause, Outcome, Reliability, Week, by_week, causes, due_in_force, iso_week, outcome
 from .text import segment
 
-
-class Outcome(str, enum.Enum):
-    """How a promise counts in reliability; each counted promise has exactly one."""
-
-    KEPT = "kept"
-    RENEGOTIATED = "kept-after-renegotiation"
-    LATE = "late"
-    BROKEN = "broken"
-
-    @property
-    def label(self) -> str:
-        return {
-            "kept": "kept",
-            "kept-after-renegotiation": "kept after renegotiation",
-            "late": "late",
-            "broken": "broken",
-        }[self.value]
-
-
-def outcome(promise: Promise, today: dt.date, due: dt.date | None = None) -> Outcome | None:
-    """The promise's outcome (docs/site.md), judged against `due`, the date in force (the file's `due`
-    unless the history shows it moved without a record), or None when it is not (yet) counted:
-    requests, offers and counter-offers never are, since nobody promised them yet."""
-    status, delivered = promise.status, promise.delivered
-    due = due or promise.due
-    if status is Status.REVOKED:
-        return Outcome.BROKEN
-    if status is Status.ACCEPTED:
-        if due is None or delivered is None:
-            return None
-        renegotiated_late = any(r.on and r.was and r.on > r.was for r in promise.renegotiations)
-        if delivered > due or renegotiated_late:
-            return Outcome.LATE
-        return Outcome.RENEGOTIATED if promise.renegotiations else Outcome.KEPT
-    if promise.overdue_on(today, due):
-        return Outcome.BROKEN
-    return None
-
-
-def due_in_force(promise: Promise, history: FileHistory | None) -> dt.date | None:
-    """The due date the record supports. A move of `due` that git shows committed without a
-    renegotiation entry recording it (`was` the old date, `due` the new) does not count: the promise
-    is judged against the date before it. A `due` changed since the last commit is the file's own
-    (`check --base` judges it)."""
-    if promise.due is None or history is None or not history.unrecorded:
-        return promise.due
-    if history.committed.get("due") != promise.due.isoformat():
-        return promise.due
-    try:
-        return dt.date.fromisoformat(history.due_in_force)
-    except ValueError:
-        return promise.due
+STALE_WEEKS = 4  # an open promise unchanged this long is shown as stale
+STEADY_WEEKS = 8  # weeks with counted promises before a steady near-100% share is pointed out
+NEAR_ALL = 0.95
+SWING = 0.4  # a change in the weekly share this large, between weeks with SWING_MIN counted each
+SWING_MIN = 3
 
 
 @dataclass(frozen=True)
-class Reliability:
-    """Counts of each outcome among a set of promises, and their shares of the counted ones."""
+class Signal:
+    """Something in a record worth a conversation: under-commitment, swings, stale promises."""
 
-    counts: Mapping[Outcome, int]
-
-    @classmethod
-    def of(cls, outcomes: Iterable[Outcome | None]) -> Reliability:
-        counter = Counter(o for o in outcomes if o is not None)
-        return cls({o: counter.get(o, 0) for o in Outcome})
-
-    @property
-    def counted(self) -> int:
-        return sum(self.counts.values())
-
-    def share(self, outcome: Outcome) -> float:
-        return self.counts[outcome] / self.counted if self.counted else 0.0
-
-    @property
-    def kept_share(self) -> float:
-        """Kept, with or without an honest renegotiation: the headline figure."""
-        return self.share(Outcome.KEPT) + self.share(Outcome.RENEGOTIATED)
-
-    def rows(self) -> list[tuple[Outcome, int, float]]:
-        return [(o, self.counts[o], self.share(o)) for o in Outcome]
+    kind: str
+    message: str
+    promises: tuple[Promise, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -287,6 +222,84 @@ class Ledger:
 
     def reliability(self, promises: Iterable[Promise]) -> Reliability:
         return Reliability.of(self.states[p.id].outcome for p in promises)
+
+    def due_of(self, promise: Promise) -> dt.date | None:
+        """The due date the promise counts against: `due`, or the date before a move nobody recorded."""
+        return self.states[promise.id].due_in_force or promise.due
+
+    def week_of(self, promise: Promise) -> str:
+        """The ISO week a counted promise counts in, or "" for one not counted."""
+        due = self.due_of(promise)
+        return iso_week(due) if due is not None and self.states[promise.id].outcome is not None else ""
+
+    def weeks(self, promises: Iterable[Promise]) -> list[Week]:
+        """The outcomes by ISO week of the due date in force, for the last WEEKS weeks."""
+        counted = []
+        for promise in promises:
+            found, due = self.states[promise.id].outcome, self.due_of(promise)
+            if found is not None and due is not None:
+                counted.append((due, found))
+        return by_week(counted, self.today)
+
+    def causes(self, promises: Iterable[Promise]) -> list[Cause]:
+        """Why promises were missed and renegotiated, most frequent first."""
+        return causes((p, self.states[p.id].outcome) for p in promises)
+
+    def last_change(self, promise: Promise) -> dt.date | None:
+        """When the promise last changed: its newest commit, or else the newest date written in it."""
+        history = self.history.of(promise.path)
+        if history is not None:
+            return dt.date.fromisoformat(history.changed.date)
+        written = [promise.requested, promise.promised, promise.delivered, promise.accepted, promise.closed]
+        written += [entry.on for entry in promise.renegotiations]
+        known = [day for day in written if day is not None]
+        return max(known) if known else None
+
+    def stale(self, promises: Iterable[Promise], weeks: int = STALE_WEEKS) -> list[tuple[Promise, int]]:
+        """Open promises not yet overdue (those are shown as overdue) with no change in `weeks` weeks or
+        more, with the weeks since, longest first."""
+        found = []
+        for promise in promises:
+            if not promise.is_open or self.states[promise.id].overdue or self.states[promise.id].unanswered:
+                continue
+            changed = self.last_change(promise)
+            if changed is not None and (self.today - changed).days >= weeks * 7:
+                found.append((promise, (self.today - changed).days // 7))
+        return sorted(found, key=lambda item: (-item[1], item[0].id))
+
+    def signals(self, promises: Sequence[Promise]) -> list[Signal]:
+        """What a coach would point at in these promises' record (docs/site.md)."""
+        found: list[Signal] = []
+        weeks = [week for week in self.weeks(promises) if week.share is not None]
+        if len(weeks) >= STEADY_WEEKS and all((week.share or 0) >= NEAR_ALL for week in weeks):
+            found.append(
+                Signal(
+                    "under-commitment",
+                    f"Kept {NEAR_ALL:.0%} or more in each of {len(weeks)} weeks: a share near 100% for long can "
+                    "mean promises are made too safe. Aim high, not perfect.",
+                )
+            )
+        for before, after in zip(weeks, weeks[1:], strict=False):
+            both_counted = min(before.reliability.counted, after.reliability.counted) >= SWING_MIN
+            if both_counted and abs((after.share or 0) - (before.share or 0)) >= SWING:
+                found.append(
+                    Signal(
+                        "swing",
+                        f"From {before.label} to {after.label} the share kept went from {before.share:.0%} to "
+                        f"{after.share:.0%}: a swing that large says the weekly plan is not yet reliable.",
+                    )
+                )
+        stale = self.stale(promises)
+        if stale:
+            found.append(
+                Signal(
+                    "stale",
+                    f"{len(stale)} open {'promise has' if len(stale) == 1 else 'promises have'} not changed in "
+                    f"{STALE_WEEKS} weeks or more: confirm, renegotiate or close them.",
+                    tuple(promise for promise, _ in stale),
+                )
+            )
+        return found
 
     # --- groups --------------------------------------------------------------------------------
 

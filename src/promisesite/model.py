@@ -101,6 +101,7 @@ class Kind(str, enum.Enum):
     DATE = "date"
     STATUS = "status"
     CONFIDENCE = "confidence"
+    CAUSE = "cause"
     TEXT_LIST = "list of text"
     RENEGOTIATIONS = "renegotiations"
     WAIVERS = "waivers"
@@ -136,9 +137,12 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("confidence", Kind.CONFIDENCE, "The promiser's current confidence."),
     FieldSpec("tags", Kind.TEXT_LIST, "Free labels."),
     FieldSpec("renegotiations", Kind.RENEGOTIATIONS, "The breakdown protocol, oldest first."),
+    FieldSpec("cause", Kind.CAUSE, "Why it was delivered late, broken or revoked: one of the configured causes."),
     FieldSpec("waivers", Kind.WAIVERS, "Public, reasoned exceptions to one rule each for this file."),
 )
 CONFIDENCES = ("high", "medium", "low")
+# Why promises are missed: the Last Planner System's reasons for non-completion, in plain words.
+CAUSES = ("dependency", "capacity", "scope", "information", "quality", "external", "estimate")
 MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")  # the dates of the conversation
 
 RENEGOTIATION_FIELDS: tuple[FieldSpec, ...] = (
@@ -148,6 +152,7 @@ RENEGOTIATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("reason", Kind.TEXT, "Why the date moved."),
     FieldSpec("agreed_by", Kind.HANDLE, "The customer who agreed."),
     FieldSpec("changed", Kind.TEXT, "What else changed: scope, cost, conditions."),
+    FieldSpec("cause", Kind.CAUSE, "Why the date had to move: one of the configured causes."),
 )
 RENEGOTIATION_REQUIRED = ("on", "was", "due", "reason", "agreed_by")
 WAIVER_FIELDS: tuple[FieldSpec, ...] = (
@@ -170,6 +175,7 @@ class Renegotiation:
     reason: str = ""
     agreed_by: str = ""
     changed: str = ""
+    cause: str = ""
     key: str = ""  # where the entry stands in the file, e.g. "renegotiations.0"
     invalid: frozenset[str] = frozenset()  # fields written but unreadable
 
@@ -207,6 +213,7 @@ class Promise:
     confidence: str = ""
     tags: tuple[str, ...] = ()
     renegotiations: tuple[Renegotiation, ...] = ()
+    cause: str = ""
     waivers: tuple[Waiver, ...] = ()
     body: str = ""
     body_line: int = 1
@@ -269,10 +276,11 @@ class Team:
 
 @dataclass(frozen=True)
 class Registry:
-    """The people and teams of promisesite.yaml; empty when it lists none (then any handle goes)."""
+    """The people, teams and causes of promisesite.yaml; without people and teams any handle goes."""
 
     people: Mapping[str, Person] = field(default_factory=dict)
     teams: Mapping[str, Team] = field(default_factory=dict)
+    causes: tuple[str, ...] = CAUSES
 
     @property
     def registered(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (
+    CAUSES,
     CONFIDENCES,
     DATE_PATTERN,
     FIELDS,
@@ -45,6 +46,8 @@ def _property(spec: FieldSpec) -> dict[str, Any]:
         prop = {"enum": [s.value for s in Status]}
     elif kind is Kind.CONFIDENCE:
         prop = {"enum": list(CONFIDENCES)}
+    elif kind is Kind.CAUSE:  # `causes:` in promisesite.yaml may name others; `check` knows which
+        prop = {"type": "string", "pattern": f"^{SLUG_PATTERN}$", "examples": list(CAUSES)}
     elif kind is Kind.TEXT_LIST:
         prop = {"type": "array", "items": _text()}
     elif kind is Kind.RENEGOTIATIONS:

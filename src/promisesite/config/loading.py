@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..model import HANDLE_PATTERN, MAX_HANDLE, Person, Team
+from ..model import HANDLE_PATTERN, MAX_HANDLE, SLUG_PATTERN, Person, Team
 from ..read.files import Unreadable, read_bounded
 from ..read.front import YamlRefused, load_yaml
 from ..rules import lookup, suggest
@@ -113,6 +113,8 @@ class _Reader:
         for key in ("source", "output", "templates"):
             if key in values:
                 values[key] = Path(values[key])
+        if data.get("causes") is not None:
+            values["causes"] = self.causes(data["causes"])
         people = self.people(data.get("people"))
         teams = self.teams(data.get("teams"), people)
         return _resolved(
@@ -226,6 +228,23 @@ class _Reader:
                 )
             result.append((category, tuple(words)))
         return tuple(result)
+
+    def causes(self, value: Any) -> tuple[str, ...]:
+        example = "causes: [dependency, capacity, scope, vendor]"
+        if not isinstance(value, list) or not value:
+            raise self.fail("causes", f"`causes` must be a list of causes a `cause` may name, e.g. `{example}`")
+        causes = []
+        for index, cause in enumerate(value):
+            if not isinstance(cause, str) or not re.fullmatch(SLUG_PATTERN, cause.strip()):
+                raise self.fail(
+                    "causes",
+                    f"cause {index + 1} of `causes` ({cause!r}) must be one lowercase word or words joined "
+                    f"by `-`, e.g. `{example}`",
+                )
+            if cause.strip() in causes:
+                raise self.fail("causes", f"`causes` names `{cause.strip()}` twice: keep one")
+            causes.append(cause.strip())
+        return tuple(causes)
 
 
 _EXAMPLES = {

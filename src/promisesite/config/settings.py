@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..model import Person, Registry, Team
+from ..model import CAUSES, Person, Registry, Team
 from ..read.files import Sources, walk
 from .errors import ConfigError
 from .paths import check_inside, repository_of, resolve_parent
@@ -27,6 +27,7 @@ KEYS = (
     "teams",
     "rules",
     "vague_words",
+    "causes",
     "markdown_engine",
     "max_file_size",
 )
@@ -49,13 +50,14 @@ class Config:
     teams: Mapping[str, Team] = field(default_factory=dict)
     rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
     vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    causes: tuple[str, ...] = CAUSES  # what a `cause` may name
     markdown_engine: str = "markdown"  # one of MARKDOWN_ENGINES
     max_file_size: int = 1_000_000  # bytes; a bigger promise file is a finding (P001), not read
 
     @cached_property
     def registry(self) -> Registry:
         """The people and teams, as rules and pages use them."""
-        return Registry(self.people, self.teams)
+        return Registry(self.people, self.teams, self.causes)
 
     @cached_property
     def repository(self) -> Path:

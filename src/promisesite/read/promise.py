@@ -209,6 +209,19 @@ class _Builder:
         if kind is Kind.CONFIDENCE and text not in CONFIDENCES:
             self.report(BAD_TYPE, path, f"`confidence: {text}` is not a confidence: write high, medium or low")
             return None
+        if kind is Kind.CAUSE and text.lower() not in self.registry.causes:
+            causes = self.registry.causes
+            hint = did_you_mean(text.lower(), causes, cutoff=0.5, quote="`cause: {}`")
+            self.report(
+                BAD_TYPE,
+                path,
+                f"`cause: {text}` is not one of the causes: {hint + ' ' if hint else ''}write one of "
+                + ", ".join(causes)
+                + ", or add it to `causes:` in promisesite.yaml",
+            )
+            return None
+        if kind is Kind.CAUSE:
+            return text.lower()
         return text
 
     @staticmethod
@@ -220,6 +233,7 @@ class _Builder:
             Kind.HANDLE_OR_TEXT: "a handle or text",
             Kind.SLUG: "a promise id",
             Kind.CONFIDENCE: "high, medium or low",
+            Kind.CAUSE: "one of the configured causes",
         }.get(kind, kind.value)
 
     def date(self, raw: Any, path: str) -> dt.date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import RENEGOTIATION_REQUIRED, Position, Promise, Registry, Status
+from ..outcomes import Outcome, due_in_force, is_missed, outcome
 from ..text import plural
 from .people import fold
 from .rule import ERROR, WARNING, Context, rule
@@ -147,6 +148,34 @@ def at_risk_without_help(promise: Promise, context: Context) -> Found:
                 "slips past 2026-11-20`"
             ),
         )
+
+
+@rule(
+    "P410",
+    "missing-cause",
+    WARNING,
+    "A promise counted late or broken, or revoked, has no `cause`.",
+    why="A missed promise is a chance to learn what breaks promises, and the accounting can only teach "
+    "if each miss says why: the site counts the causes, most frequent first, for every team and person "
+    "(the Last Planner System's reasons for non-completion). One word from a short list is enough.",
+    bad="status: accepted\ndue: 2026-11-01\ndelivered: 2026-11-09",
+    good="status: accepted\ndue: 2026-11-01\ndelivered: 2026-11-09\ncause: dependency",
+)
+def missing_cause(promise: Promise, context: Context) -> Found:
+    if promise.cause or "cause" in promise.invalid:
+        return
+    found = outcome(promise, context.today, due_in_force(promise, context.history.of(promise.path)))
+    if not is_missed(promise, found):
+        return
+    if promise.status is Status.REVOKED:
+        what = "revoked"
+    else:
+        what = "delivered late" if found is Outcome.LATE else "counted as broken"
+    yield (
+        promise.at("status"),
+        f"{what} with no `cause`: say why in one word, `cause:` one of {', '.join(context.registry.causes)} "
+        f"(e.g. `cause: {context.registry.causes[0]}`), so the site can count what breaks promises",
+    )
 
 
 def speaks_for(agreed_by: str, customer: str, registry: Registry) -> bool:

@@ -189,11 +189,12 @@ def history_rewritten(promises: Sequence[Promise], context: Context) -> Found:
                     f"{context.revision}: the record only grows, so put it back and append a new entry for what "
                     "changed",
                 )
-            elif _content(now[index]) != _content(old):
+            elif _content(now[index]) != _content(old) or (old.cause and now[index].cause != old.cause):
+                # A cause may be added to an entry later (the team learnt why); one given stays.
                 changed = ", ".join(
                     f"`{name}` {_shown(getattr(old, name))} → {_shown(getattr(now[index], name))}"
-                    for name in _ENTRY_FIELDS
-                    if getattr(old, name) != getattr(now[index], name)
+                    for name in (*_ENTRY_FIELDS, "cause")
+                    if getattr(old, name) != getattr(now[index], name) and (name != "cause" or old.cause)
                 )
                 yield (
                     promise.path,
