@@ -110,18 +110,18 @@ def test_search_narrows_the_list(browser, site_url: str, screenshots: Path) -> N
     items = page.locator("#search-results li")
     count = page.locator("#search-results .count")
     search.fill("checkout")
-    expect(count).to_have_text("6 promises")
+    expect(count).to_have_text("8 promises")
     search.fill("checkout latency")
     expect(count).to_have_text("2 promises")
     expect(items).to_have_count(2)
     assert all("latency" in text.lower() for text in items.all_inner_texts())
     search.fill("ana.lima accepted")  # words match handles and statuses too, all of them
-    expect(count).to_have_text("2 promises")
+    expect(count).to_have_text("4 promises")
     search.fill("no such promise at all")
     expect(count).to_have_text("No promise matches “no such promise at all”.")
     expect(items).to_have_count(0)
     search.fill("holiday")
-    expect(count).to_have_text("9 promises")
+    expect(count).to_have_text("11 promises")
     page.screenshot(path=str(screenshots / "search.png"))
     items.first.locator("a").click()
     page.wait_for_url("**/promises/**")
@@ -138,3 +138,42 @@ def test_site_works_without_javascript(browser, site_url: str) -> None:
     assert page.url.endswith("/teams/platform/")
     assert page.locator("h1").inner_text().startswith("Platform")
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("look", "options"),
+    [
+        ("light", {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"}),
+        ("dark", {"viewport": {"width": 1280, "height": 900}, "color_scheme": "dark"}),
+        ("phone", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}),
+    ],
+)
+def test_a_team_page_charts_its_weeks_and_causes(browser, site_url: str, screenshots: Path, look: str, options) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(**options)
+    page.goto(site_url + "/teams/platform/")
+    chart = page.get_by_role("img", name="Outcomes by ISO week of the due date, 2026-W36 to 2026-W47")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= options["viewport"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]  # no sideways scroll
+    assert page.locator(".week-chart text.week").count() == 12
+    labels = page.locator(".week-chart text.week").all()
+    spans = [label.bounding_box() for label in labels]
+    pairs = zip(spans, spans[1:], strict=False)
+    assert all(a and b and a["x"] + a["width"] <= b["x"] for a, b in pairs)  # the week names never overlap
+    page.evaluate("window.scrollTo(0, 0)")  # so the sticky header stays at the top of the full page
+    section = page.locator("section:has(> #acc-weeks)").bounding_box()
+    assert section is not None
+    page.screenshot(path=str(screenshots / f"team-weeks-{look}.png"), full_page=True, clip=section)
+    table = page.locator("details.week-table table")
+    assert not table.is_visible()
+    page.get_by_text("The figures by week").click()
+    assert table.is_visible() and table.locator("tbody tr").count() == 12
+    causes = page.locator("ol.causes > li")
+    assert causes.count() >= 3
+    assert causes.first.locator(".cause-name").inner_text() == "dependency"  # the most frequent for Platform
+    violations = Axe().run(page, context="main").response["violations"]
+    assert [f"{v['id']}: {v['help']}" for v in violations] == []
+    page.close()

@@ -68,7 +68,7 @@ def test_sample_builds_every_page_of_the_url_map(sample: Repo) -> None:
     missing = [path for path in expected if not (site / path).is_file()]
     assert missing == []
     promise_pages = sorted(p.parent.name for p in (site / "promises").glob("*/index.html"))
-    assert len(promise_pages) == 25
+    assert len(promise_pages) == 42
     assert "Built " in log
 
 
@@ -299,7 +299,7 @@ def test_team_reliability_matches_a_hand_worked_example(repo: Repo) -> None:
 def test_promises_json_has_every_promise_with_its_state(sample: Repo) -> None:
     build(sample)
     data = json.loads((sample.root / "site" / "promises.json").read_text())
-    assert len(data) == 25
+    assert len(data) == 42
     status_page = next(p for p in data if p["id"] == "status-page")
     assert status_page["open"] is True and status_page["overdue"] is True and status_page["days_to_due"] == -7
     assert status_page["url"] == "/promises/status-page/"
@@ -325,7 +325,7 @@ def test_calendars_are_valid_icalendar(sample: Repo) -> None:
     assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
     events = "\n".join(lines).split("BEGIN:VEVENT")[1:]
     data = json.loads((site / "promises.json").read_text())
-    assert len(events) == sum(1 for p in data if p["due"]) == 25  # 26 promises, 1 declined without a date
+    assert len(events) == sum(1 for p in data if p["due"]) == 42  # 43 promises, 1 declined without a date
     assert not any("URL:" in e for e in events)  # a relative URL is no URI: only with a host in base_url
     for event in events:
         for key in ("UID:", "DTSTAMP:", "DTSTART;VALUE=DATE:", "DTEND;VALUE=DATE:", "SUMMARY:"):
@@ -347,7 +347,7 @@ def test_atom_feed_and_sitemap(sample: Repo) -> None:
     for required in ("id", "title", "updated"):
         assert feed.find(f"{atom}{required}") is not None
     entries = feed.findall(f"{atom}entry")
-    assert len(entries) == 25
+    assert len(entries) == 42
     updated = [e.find(f"{atom}updated").text for e in entries]
     assert updated == sorted(updated, reverse=True)
     assert entries[0].find(f"{atom}link").get("href").startswith("https://acme.example/promises/promises/")

@@ -265,7 +265,7 @@ def test_python_dash_m_and_the_sample(tmp_path: Path) -> None:
         timeout=60,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.splitlines()[-1].endswith("in 25 files.")
+    assert run.stdout.splitlines()[-1].endswith("in 42 files.")
     version = subprocess.run([sys.executable, "-m", "promisesite", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "promisesite, version" in version.stdout
 

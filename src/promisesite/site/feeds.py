@@ -66,6 +66,7 @@ def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]
                 "reason": r.reason,
                 "agreed_by": r.agreed_by,
                 "changed": r.changed or None,
+                "cause": r.cause or None,
             }
             for r in promise.renegotiations
         ],
@@ -76,6 +77,8 @@ def promise_data(ledger: Ledger, urls: Urls, promise: Promise) -> dict[str, Any]
         "due_in_force": _iso(state.due_in_force or promise.due),
         "days_to_due": state.days_to_due,
         "outcome": state.outcome.value if state.outcome else None,
+        "cause": promise.cause or None,
+        "week": ledger.week_of(promise) or None,  # the ISO week it counts in, when it is counted
         "findings": [
             {"code": f.code, "level": f.level, "line": f.line, "message": f.message}
             for f in ledger.findings.get(promise.path, [])

@@ -18,11 +18,13 @@ from .. import __version__
 from ..config import Config
 from ..ledger import Group, Ledger
 from ..model import Promise, Status
+from ..outcomes import Outcome
 from ..read.document import read_body
 from ..rules import RULES
 from ..rules.rule import Rule
 from ..schema import front_matter_schema
 from . import feeds
+from .charts import cause_bars, week_chart
 from .markdown import MarkdownRenderer
 from .memo import Memo
 from .theme import asset, asset_names, environment, render
@@ -225,7 +227,18 @@ class Site:
             trees=trees,
             hidden=hidden,
             standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)),
+            accounting=self.accounting(ledger.promises),
         )
+
+    def accounting(self, promises: list[Promise]) -> dict[str, Any]:
+        """Week by week, the causes and the signals of a set of promises (partials/accounting.html)."""
+        ledger = self.ledger
+        return {
+            "weeks": week_chart(ledger.weeks(promises)),
+            "causes": cause_bars(ledger.causes(promises)),
+            "signals": ledger.signals(promises),
+            "recorded": bool(ledger.history.files),
+        }
 
     def groups_page(self, kind: str, label: str, overdue: list[Promise]) -> bytes:
         overdue_ids = {p.id for p in overdue}
@@ -248,6 +261,7 @@ class Site:
             reliability=self.ledger.reliability(group.promises),
             waiting=self.ledger.waiting(dict.fromkeys(group.promises + group.as_customer)),
             by_status=_by_status(group.promises),
+            accounting=self.accounting(group.promises),
         )
 
     def batches(self, plan: dict[str, Callable[[], bytes]], size: int = 100) -> list[list[str]]:
@@ -354,6 +368,7 @@ def _install_globals(site: Site) -> None:
             urls=urls,
             today=site.ledger.today,
             statuses=list(Status),
+            outcomes=Outcome,
             due_note=due_note,
             person_url=site.person_url,
             customer_url=site.customer_url,
