@@ -242,5 +242,9 @@ def settle(
         level = BY_CODE[finding.code].level_in(config.rule_levels.get(finding.code), strict, finding.level)
         if level != Level.OFF.value:
             kept.append(replace(finding, level=level) if level != finding.level else finding)
-    kept.sort()
+    kept.sort(key=astuple_of)  # the dataclass order, without its per-comparison tuples
     return CheckResult(promises, bounded(kept), reported, waived)
+
+
+def astuple_of(finding: Finding) -> tuple[str, int, int, str, str, str, str]:
+    return (finding.path, finding.line, finding.column, finding.code, finding.name, finding.level, finding.message)

@@ -267,10 +267,11 @@ class Ledger:
                 found.append((promise, (self.today - changed).days // 7))
         return sorted(found, key=lambda item: (-item[1], item[0].id))
 
-    def signals(self, promises: Sequence[Promise]) -> list[Signal]:
-        """What a coach would point at in these promises' record (docs/site.md)."""
+    def signals(self, promises: Sequence[Promise], weeks: Sequence[Week] | None = None) -> list[Signal]:
+        """What a coach would point at in these promises' record (docs/site.md); `weeks` when the
+        caller has worked them out already."""
         found: list[Signal] = []
-        weeks = [week for week in self.weeks(promises) if week.share is not None]
+        weeks = [week for week in (self.weeks(promises) if weeks is None else weeks) if week.share is not None]
         if len(weeks) >= STEADY_WEEKS and all((week.share or 0) >= NEAR_ALL for week in weeks):
             found.append(
                 Signal(

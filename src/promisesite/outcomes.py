@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ class Reliability:
         counter = Counter(o for o in outcomes if o is not None)
         return cls({o: counter.get(o, 0) for o in Outcome})
 
-    @property
+    @functools.cached_property
     def counted(self) -> int:
         return sum(self.counts.values())
 
@@ -136,12 +137,12 @@ def by_week(counted: Iterable[tuple[dt.date, Outcome]], today: dt.date, weeks: i
     """The last `weeks` ISO weeks up to today's, oldest first, each with the outcomes whose due date
     (in force) falls in it. An early delivery counts in the week it was due, not the week it came."""
     first = monday(today) - dt.timedelta(weeks=weeks - 1)
-    buckets: list[list[Outcome]] = [[] for _ in range(weeks)]
+    last = first + dt.timedelta(weeks=weeks)
+    buckets: list[dict[Outcome, int]] = [dict.fromkeys(Outcome, 0) for _ in range(weeks)]
     for due, found in counted:
-        index = (monday(due) - first).days // 7
-        if 0 <= index < weeks:
-            buckets[index].append(found)
-    return [Week(first + dt.timedelta(weeks=n), Reliability.of(bucket)) for n, bucket in enumerate(buckets)]
+        if first <= due < last:
+            buckets[(due - first).days // 7][found] += 1
+    return [Week(first + dt.timedelta(weeks=n), Reliability(bucket)) for n, bucket in enumerate(buckets)]
 
 
 # --- why promises were missed -----------------------------------------------------------------

@@ -95,6 +95,11 @@ def handle_collision(promises: Sequence[Promise], context: Context) -> Iterator[
     first: dict[str, str] = {}
     for handle in (*context.registry.people, *context.registry.teams):
         first.setdefault(fold(handle), handle)
+    used = {p.promiser for p in promises} | {p.customer for p in promises} | {p.team for p in promises}
+    used |= {r.agreed_by for p in promises for r in p.renegotiations}
+    spellings = {*first.values(), *used} - {""}
+    if len({fold(handle) for handle in spellings}) == len(spellings):
+        return  # every handle has one spelling: the usual case, found without a pass per use
     for promise in promises:
         uses = [
             ("promiser", promise.promiser),

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import Promise
 from ..outcomes import Cause, Outcome, Week
+from .theme import format_date
 
 WIDTH, HEIGHT = 480, 190
 BASELINE = 142  # where bars stand; the share and the week's name go below
@@ -28,6 +30,11 @@ class Bar:
     x: float  # the bar's left edge
     segments: tuple[Segment, ...]
     top: float  # where the count is written
+
+    @property
+    def share_text(self) -> str:
+        share = self.week.share
+        return "–" if share is None else f"{round(share * 100)}%"
 
     @property
     def middle(self) -> float:
@@ -56,6 +63,26 @@ class WeekChart:
     @property
     def last(self) -> Week:
         return self.bars[-1].week
+
+    @property
+    def rows(self) -> list[tuple[str, str, int, int, int, int, int, str]]:
+        """The table's rows, newest week first: week, its Monday, the four outcomes, counted, share."""
+        found = []
+        for bar in reversed(self.bars):
+            week, counts = bar.week, bar.week.reliability.counts
+            found.append(
+                (
+                    week.label,
+                    format_date(week.start),
+                    counts[Outcome.KEPT],
+                    counts[Outcome.RENEGOTIATED],
+                    counts[Outcome.LATE],
+                    counts[Outcome.BROKEN],
+                    week.reliability.counted,
+                    "—" if week.share is None else f"{round(week.share * 100)}%",
+                )
+            )
+        return found
 
     @property
     def description(self) -> str:
@@ -96,12 +123,19 @@ def week_chart(weeks: list[Week]) -> WeekChart:
 class CauseBar:
     cause: Cause
     width: float  # of 100: the most frequent cause fills the row
+    shown: tuple[Promise, ...]  # the first of the promises behind it, each once
+    behind: int  # how many promises are behind it in all
 
     @property
     def label(self) -> str:
         return self.cause.name or "no cause given"
 
 
-def cause_bars(causes: list[Cause]) -> list[CauseBar]:
+def cause_bars(causes: list[Cause], shown: int = 12) -> list[CauseBar]:
     most = max((cause.count for cause in causes), default=0)
-    return [CauseBar(cause, round(100 * cause.count / most, 2) if most else 0.0) for cause in causes]
+    bars = []
+    for cause in causes:
+        behind = list({p.id: p for p in cause.missed + cause.renegotiated}.values())
+        width = round(100 * cause.count / most, 2) if most else 0.0
+        bars.append(CauseBar(cause, width, tuple(behind[:shown]), len(behind)))
+    return bars

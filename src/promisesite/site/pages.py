@@ -57,6 +57,7 @@ class Site:
         self.memo = memo or Memo()
         self._macros: Any = None
         self._promise_paths: dict[str, str] = {}
+        self._summaries: dict[tuple[str, str], dict[str, Any]] = {}
         self.read_bodies = read_bodies  # promises came without bodies: each page reads its own
         # The promises each list-like page shows, in order: `serve` re-renders such a page only
         # when this changes or one of them changed.
@@ -84,15 +85,21 @@ class Site:
         """A handle's registered name, or the handle."""
         return self.config.registry.name_of(handle)
 
-    def summary(self, group: Group, overdue_ids: set[str]) -> dict[str, Any]:
-        """A line of a group index: counts computed here, not by filters in the template."""
-        return {
-            "group": group,
-            "open": sum(p.is_open for p in group.promises),
-            "overdue": sum(p.id in overdue_ids for p in group.promises),
-            "all": len(group.promises),
-            "reliability": self.ledger.reliability(group.promises),
-        }
+    def summary(self, group: Group) -> dict[str, Any]:
+        """A line of a group index (and of the dashboard's teams): counts computed here, once per
+        group, not by filters in the template."""
+        key = (group.kind, group.segment)
+        found = self._summaries.get(key)
+        if found is None:
+            states = self.ledger.states
+            found = self._summaries[key] = {
+                "group": group,
+                "open": sum(p.is_open for p in group.promises),
+                "overdue": sum(states[p.id].overdue for p in group.promises),
+                "all": len(group.promises),
+                "reliability": self.ledger.reliability(group.promises),
+            }
+        return found
 
     @property
     def macros(self) -> Any:
@@ -228,27 +235,28 @@ class Site:
             hidden=hidden,
             standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)),
             accounting=self.accounting(ledger.promises),
+            teams=[self.summary(team) for team in ledger.teams.values()],
         )
 
     def accounting(self, promises: list[Promise]) -> dict[str, Any]:
         """Week by week, the causes and the signals of a set of promises (partials/accounting.html)."""
         ledger = self.ledger
+        weeks = ledger.weeks(promises)
         return {
-            "weeks": week_chart(ledger.weeks(promises)),
+            "weeks": week_chart(weeks),
             "causes": cause_bars(ledger.causes(promises)),
-            "signals": ledger.signals(promises),
+            "signals": ledger.signals(promises, weeks),
             "recorded": bool(ledger.history.files),
         }
 
     def groups_page(self, kind: str, label: str, overdue: list[Promise]) -> bytes:
-        overdue_ids = {p.id for p in overdue}
         groups: dict[str, Group] = getattr(self.ledger, kind)
         return self.page(
             self.urls.page(kind),
             "groups.html",
             kind=kind,
             label=label,
-            groups=[self.summary(group, overdue_ids) for group in groups.values()],
+            groups=[self.summary(group) for group in groups.values()],
         )
 
     def group_page(self, group: Group, kind: str, label: str) -> bytes:
