@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
+import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +161,50 @@ class Git:
         self.day += 1
         self("add", "-A")
         self("commit", "-q", "-m", message, author=author)
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample, in git with a short history, built and served over HTTP on 127.0.0.1."""
+    from sitetools import copy_sample
+
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
+    if shutil.which("git"):  # so that promise pages show their history, as they do in a real repository
+        git = Git(root)
+        git("init", "-q")
+        checkout = root / "promises/platform/checkout-latency.md"
+        final = checkout.read_text()
+        checkout.write_text(final.replace("status: promised", "status: offered"))
+        git.commit("Offer the checkout latency promise", author=ANA)
+        checkout.write_text(final)
+        git.commit("Payments accepted the offer", author=CLEO)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = Repo(root).run("build", "--today", TODAY)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where browser tests keep their screenshots: PROMISESITE_SCREENSHOTS, or a temporary folder."""
+    folder = Path(os.environ.get("PROMISESITE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 CHROMIUM = os.environ.get("PROMISESITE_CHROMIUM", "/usr/bin/chromium")

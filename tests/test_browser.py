@@ -5,18 +5,9 @@ Set PROMISESITE_SCREENSHOTS=folder to keep the screenshots (the README's come fr
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from conftest import ANA, CLEO, TODAY, Git, Repo
-from sitetools import copy_sample
 
 PAGES = {
     "dashboard": "/",
@@ -24,46 +15,6 @@ PAGES = {
     "team": "/teams/platform/",
     "person": "/people/ana-lima/",
 }
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = copy_sample(tmp_path_factory.mktemp("sample"))
-    if shutil.which("git"):  # so that promise pages show their history, as they do in a real repository
-        git = Git(root)
-        git("init", "-q")
-        checkout = root / "promises/platform/checkout-latency.md"
-        final = checkout.read_text()
-        checkout.write_text(final.replace("status: promised", "status: offered"))
-        git.commit("Offer the checkout latency promise", author=ANA)
-        checkout.write_text(final)
-        git.commit("Payments accepted the offer", author=CLEO)
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = Repo(root).run("build", "--today", TODAY)
-    finally:
-        os.chdir(cwd)
-    assert result.exit_code == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("PROMISESITE_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -123,6 +74,12 @@ def test_search_narrows_the_list(browser, site_url: str, screenshots: Path) -> N
     search.fill("holiday")
     expect(count).to_have_text("11 promises")
     page.screenshot(path=str(screenshots / "search.png"))
+    search.fill("status page")  # the promise about the status page first, not one that mentions it
+    expect(items.first).to_contain_text("Public status page for checkout and payments")
+    search.fill("ana")  # a whole word of a handle or name: Ana Lima, never hana.kim
+    texts = items.all_inner_texts()
+    assert texts and all("Ana Lima" in text for text in texts), texts
+    assert not any("Hana Kim →" in text and "Ana Lima" not in text for text in texts)
     items.first.locator("a").click()
     page.wait_for_url("**/promises/**")
     page.close()
@@ -176,4 +133,28 @@ def test_a_team_page_charts_its_weeks_and_causes(browser, site_url: str, screens
     assert causes.first.locator(".cause-name").inner_text() == "dependency"  # the most frequent for Platform
     violations = Axe().run(page, context="main").response["violations"]
     assert [f"{v['id']}: {v['help']}" for v in violations] == []
+    page.close()
+
+
+def test_a_list_sorts_and_filters_in_the_page(browser, site_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "/promises/")
+    rows = page.locator("table.promises tbody tr")
+
+    def dues() -> list[str]:
+        return [row.get_attribute("data-due") or "" for row in rows.all() if row.is_visible()]
+
+    assert dues() == sorted(dues(), key=lambda due: (due == "", due))  # without JavaScript too: by due date
+    page.get_by_role("button", name="Promise", exact=True).click()
+    titles = [row.get_attribute("data-title") for row in rows.all()]
+    assert titles == sorted(titles) and dues() != sorted(dues(), key=lambda due: (due == "", due))
+    page.get_by_role("button", name="Due", exact=True).click()
+    page.get_by_role("button", name="Due", exact=True).click()  # the second click: latest first
+    assert page.locator("th[aria-sort=descending]").get_attribute("data-sort") == "due"
+    shown = [due for due in dues() if due]
+    assert shown == sorted(shown, reverse=True)
+    page.get_by_label("Filter").fill("ana lima")
+    visible = [row.inner_text() for row in rows.all() if row.is_visible()]
+    assert visible and all("Ana Lima" in text for text in visible)
+    assert page.locator(".list-count").inner_text().endswith(f"of {rows.count()} shown")
     page.close()

@@ -175,7 +175,7 @@ def test_a_person_with_a_kept_a_broken_and_an_unanswered_request(repo: Repo, git
     git.commit("three")
     assert repo.run("build", "--today", TODAY).exit_code == 0
     person = text_of((repo.root / "site/people/ana-lima/index.html").read_text())
-    assert "50% kept of 2 counted promises" in person
+    assert "1 of 2 kept; too few promises counted for a share" in person
     waiting = person.split("Waiting for an answer", 1)[1]
     assert "Export the refunds ledger to finance" in waiting.split("As promiser", 1)[0]
     dashboard = text_of((repo.root / "site/index.html").read_text())

@@ -222,3 +222,25 @@ def test_gfm_renders_as_github_does_without_leaking() -> None:
     for _ in range(3000):
         convert(body)
     assert rss_mb() - before < 30  # cmarkgfm's own function keeps about 60 KB a call: 180 MB here
+
+
+def test_a_team_of_2000_promises_gets_pages_under_200_kb(repo: Repo) -> None:
+    for n in range(2000):
+        due = f"2026-12-{1 + n % 28:02d}"
+        repo.write(
+            f"p{n:04d}.md", front_matter({**GOOD, "title": f"Checkout latency under 300 ms, region {n}", "due": due})
+        )
+    repo.config("title: A large team\n")
+    _build(repo.root, repo.root / "site", processes=2, use_cache=False)
+    site = repo.root / "site"
+    sizes = {
+        str(path.relative_to(site)): path.stat().st_size
+        for folder in ("teams/platform", "people/ana-lima", "customers/payments", "promises/page")
+        for path in (site / folder).rglob("index.html")
+    }
+    assert len([name for name in sizes if name.startswith("teams/platform/promises/")]) == 20  # 100 a page
+    assert max(sizes.values()) < 200_000, max(sizes.items(), key=lambda item: item[1])
+    team = (site / "teams/platform/index.html").read_text()
+    assert "2000 promises: the 100 due soonest below" in team
+    assert '<a href="/teams/platform/promises/">all of them by due date</a>' in team
+    assert broken_links(site) == []

@@ -267,6 +267,33 @@ class Ledger:
                 found.append((promise, (self.today - changed).days // 7))
         return sorted(found, key=lambda item: (-item[1], item[0].id))
 
+    def at_risk(self, promises: Iterable[Promise], soon: int = 14) -> list[tuple[Promise, list[str]]]:
+        """Promised (or delivered, not accepted) promises that may break, each with why, soonest due first:
+        low confidence, medium confidence and due within `soon` days, low confidence with nobody asked
+        for help, overdue, renegotiated more than once, or unchanged for STALE_WEEKS weeks."""
+        stale = {promise.id: weeks for promise, weeks in self.stale(promises)}
+        found = []
+        for promise in promises:
+            if promise.status is None or not promise.status.is_committed:
+                continue
+            state, reasons = self.states[promise.id], []
+            if state.overdue:
+                days = -(state.days_to_due or 0)
+                reasons.append(f"{days} day{'s' if days != 1 else ''} overdue")
+            if promise.confidence == "low":
+                reasons.append("low confidence" + ("" if promise.help else ", and nobody asked for help"))
+            elif promise.confidence == "medium" and state.days_to_due is not None and 0 <= state.days_to_due <= soon:
+                reasons.append(
+                    f"medium confidence, due in {state.days_to_due} day{'s' if state.days_to_due != 1 else ''}"
+                )
+            if len(promise.renegotiations) > 1:
+                reasons.append(f"renegotiated {len(promise.renegotiations)} times")
+            if promise.id in stale:
+                reasons.append(f"unchanged for {stale[promise.id]} weeks")
+            if reasons:
+                found.append((promise, reasons))
+        return sorted(found, key=lambda item: (item[0].due or dt.date.max, item[0].id))
+
     def signals(self, promises: Sequence[Promise], weeks: Sequence[Week] | None = None) -> list[Signal]:
         """What a coach would point at in these promises' record (docs/site.md); `weeks` when the
         caller has worked them out already."""

@@ -41,3 +41,9 @@ def init(directory: Path, force: bool, today: str | None) -> None:
     TERMINAL.say(
         f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve", fg="green"
     )
+    if any(name.startswith(".github/") for name in written):
+        TERMINAL.say(
+            "Note: the workflow in .github/workflows/promises.yml publishes the site to GitHub Pages, which "
+            "anyone can read when the repository is public, and the site shows each person's reliability. "
+            "To publish less, set `accounting: teams` (teams only) or `accounting: none` in promisesite.yaml."
+        )

@@ -17,7 +17,7 @@ from ..rules.words import CATEGORIES
 from ..text import did_you_mean
 from .errors import ConfigError
 from .paths import joined
-from .settings import CONFIG_NAME, KEYS, LEVELS, MARKDOWN_ENGINES, URL_CHARACTERS, Config, normal_base_url
+from .settings import ACCOUNTING, CONFIG_NAME, KEYS, LEVELS, MARKDOWN_ENGINES, URL_CHARACTERS, Config, normal_base_url
 
 MAX_CONFIG_VALUES = 5_000_000  # a registry of 100,000 people fits; aliases are bounded apart from this
 _HANDLE = re.compile(HANDLE_PATTERN)
@@ -85,7 +85,17 @@ class _Reader:
                 hint = did_you_mean(key, KEYS) or "the keys are " + ", ".join(KEYS)
                 raise self.fail(key, f"unknown key `{key}`: {hint}")
         values: dict[str, Any] = {}
-        for key in ("title", "base_url", "source", "output", "templates", "repo_url", "markdown_engine"):
+        for key in (
+            "title",
+            "base_url",
+            "source",
+            "output",
+            "templates",
+            "repo_url",
+            "markdown_engine",
+            "accounting",
+            "site_id",
+        ):
             if data.get(key) is not None:
                 values[key] = self.text(data[key], key)
         if values.get("markdown_engine", "markdown") not in MARKDOWN_ENGINES:
@@ -93,6 +103,18 @@ class _Reader:
                 "markdown_engine",
                 f"`markdown_engine: {values['markdown_engine']}` is not an engine: "
                 "write markdown (Python-Markdown, the default) or gfm (cmark-gfm)",
+            )
+        if values.get("accounting", "people") not in ACCOUNTING:
+            raise self.fail(
+                "accounting",
+                f"`accounting: {values['accounting']}` is not a choice: write people (every share, the "
+                "default), teams (teams only, no person's share) or none",
+            )
+        if values.get("site_id") and not re.fullmatch(r"[A-Za-z0-9.-]{1,100}", values["site_id"]):
+            raise self.fail(
+                "site_id",
+                f"`site_id: {values['site_id']}` must be a domain-like name (letters, digits, `.` and `-`), "
+                "e.g. `site_id: promises.northwind.example`",
             )
         if "base_url" in values:
             if not URL_CHARACTERS.fullmatch(values["base_url"]):

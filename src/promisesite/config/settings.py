@@ -28,10 +28,13 @@ KEYS = (
     "rules",
     "vague_words",
     "causes",
+    "accounting",
+    "site_id",
     "markdown_engine",
     "max_file_size",
 )
 LEVELS = ("error", "warning", "off")
+ACCOUNTING = ("people", "teams", "none")  # shares per person and team; per team only; none at all
 MARKDOWN_ENGINES = ("markdown", "gfm")  # Python-Markdown, the default; cmark-gfm, the extra promisesite[gfm]
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]*")  # RFC 3986, without quotes or spaces
 
@@ -51,6 +54,8 @@ class Config:
     rule_levels: Mapping[str, str] = field(default_factory=dict)  # rule code → error | warning | off
     vague_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     causes: tuple[str, ...] = CAUSES  # what a `cause` may name
+    accounting: str = "people"  # what the site publishes of the accounting: one of ACCOUNTING
+    site_id: str = ""  # what makes the calendar's and feed's ids unique to this site (default: from base_url)
     markdown_engine: str = "markdown"  # one of MARKDOWN_ENGINES
     max_file_size: int = 1_000_000  # bytes; a bigger promise file is a finding (P001), not read
 

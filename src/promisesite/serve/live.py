@@ -39,6 +39,7 @@ SINGLETONS = (
     "customers/index.html",
     "people/index.html",
     "promises.json",
+    "search.json",
     "calendar.ics",
 )
 

@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..ledger import Ledger
-from ..model import Promise, Status
+from ..model import Promise, Registry, Status
 from ..text import xml_text
 from .memo import Memo
 from .urls import Urls, promise_slug
@@ -109,6 +109,38 @@ def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes
     return ("[\n" + ",\n".join(records) + "\n]\n").encode("utf-8")
 
 
+def search_index(ledger: Ledger, urls: Urls, registry: Registry, memo: Memo | None = None) -> bytes:
+    """What search needs and no more: one short array per promise (docs/site.md), a fraction of
+    `promises.json`. Fields: url, id, title, status, due, promiser, its name, customer, its name,
+    team, tags."""
+    memo = memo or _no_memo()
+
+    def entry(promise: Promise) -> str:
+        record = [
+            urls.promise(promise.id),
+            promise.id,
+            promise.title,
+            promise.status.value if promise.status else "",
+            _iso(promise.due) or "",
+            promise.promiser,
+            _other_name(registry, promise.promiser),
+            promise.customer,
+            _other_name(registry, promise.customer),
+            promise.team,
+            " ".join(promise.tags),
+        ]
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+    records = [memo.get("search", p, None, functools.partial(entry, p)) for p in ledger.promises]
+    return ("[\n" + ",\n".join(records) + "\n]\n").encode("utf-8")
+
+
+def _other_name(registry: Registry, handle: str) -> str:
+    """The registered name when it is not just the handle again."""
+    name = registry.name_of(handle)
+    return name if name != handle else ""
+
+
 # --- iCalendar -----------------------------------------------------------------------------------
 
 
@@ -170,7 +202,6 @@ def calendar(ledger: Ledger, urls: Urls, promises: Iterable[Promise], name: str,
 
 
 def _event(ledger: Ledger, urls: Urls, promise: Promise) -> str:
-    host = urls.origin.split("://", 1)[-1] or "promisesite"
     status = promise.status.value if promise.status else "unknown"
     description = [f"{promise.promiser} promised {promise.customer}: {status}."]
     description += ["Done when:"] + [f"- {c}" for c in promise.done_when] if promise.done_when else []
@@ -184,7 +215,7 @@ def _event(ledger: Ledger, urls: Urls, promise: Promise) -> str:
     assert promise.due is not None
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{promise_slug(promise.id)}@{_ics_text(host)}",
+        f"UID:{promise_slug(promise.id)}@{_ics_text(urls.site_id)}",
         f"DTSTAMP:{ledger.today.strftime('%Y%m%dT000000Z')}",
         f"DTSTART;VALUE=DATE:{promise.due.strftime('%Y%m%d')}",
         f"DTEND;VALUE=DATE:{(promise.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
@@ -234,7 +265,7 @@ def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> b
     feed = ET.Element(f"{{{ATOM}}}feed")
     home = urls.absolute(urls.home())
     _sub(feed, "title", title)
-    _sub(feed, "id", home if urls.origin else f"urn:promisesite:feed:{urls.base}")
+    _sub(feed, "id", home if urls.origin else f"urn:promisesite:{urls.site_id}:feed")
     _sub(feed, "updated", max((last_change(ledger, p) for p in recent), default=_stamp(ledger.today)))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=urls.absolute(urls.file("feed.xml")))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=home)
@@ -244,7 +275,7 @@ def atom(ledger: Ledger, urls: Urls, title: str, recent: Sequence[Promise]) -> b
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _sub(entry, "title", promise.title or promise.id)
         url = urls.absolute(urls.promise(promise.id))
-        _sub(entry, "id", url if urls.origin else f"urn:promisesite:promise:{promise.id}")
+        _sub(entry, "id", url if urls.origin else f"urn:promisesite:{urls.site_id}:promise:{promise.id}")
         _sub(entry, "updated", last_change(ledger, promise))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
         _sub(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", promise.promiser or "unknown")

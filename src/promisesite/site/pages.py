@@ -6,6 +6,7 @@ ledger (promises, config, today) gives byte-identical files.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -14,24 +15,24 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__
 from ..config import Config
 from ..ledger import Group, Ledger
 from ..model import Promise, Status
-from ..outcomes import Outcome
 from ..read.document import read_body
 from ..rules import RULES
 from ..rules.rule import Rule
 from ..schema import front_matter_schema
+from ..text import segment
 from . import feeds
 from .charts import cause_bars, week_chart
+from .globals import GROUP_KINDS, install_globals
 from .markdown import MarkdownRenderer
 from .memo import Memo
 from .theme import asset, asset_names, environment, render
 from .urls import Urls, output_path
-from .view import STATUS_MEANING, due_note, finding_view, promise_view, prose
+from .view import STATUS_MEANING, finding_view, promise_view, prose
 
-GROUP_KINDS = {"teams": "Teams", "customers": "Customers", "people": "People"}
+GROUP_LISTS = {"teams": "promises of the team", "customers": "promised to them", "people": "promises as promiser"}
 DUE_SOON_DAYS = 14
 PAGE_SIZE = 100  # promises per page of a long list
 TREE_ROWS = 200  # rows of the dashboard's tree at most
@@ -51,7 +52,7 @@ class Site:
         read_bodies: bool = False,
     ):
         self.ledger, self.config = ledger, config
-        self.urls = Urls(config.base_url)
+        self.urls = Urls(config.base_url, config.site_id, f"{config.title}\n{config.repo_url}")
         self.env = theme or environment(config)
         self.markdown = markdown or MarkdownRenderer(config.markdown_engine)
         self.memo = memo or Memo()
@@ -62,7 +63,7 @@ class Site:
         # The promises each list-like page shows, in order: `serve` re-renders such a page only
         # when this changes or one of them changed.
         self.members: dict[str, tuple[str, ...]] = {}
-        _install_globals(self)
+        install_globals(self)
 
     def with_ledger(self, ledger: Ledger) -> Site:
         """The same theme over new promises: what `serve` does after an edit."""
@@ -164,7 +165,7 @@ class Site:
         plan["index.html"] = self.dashboard
         for promise in ledger.promises:
             plan[self.promise_path(promise.id)] = functools.partial(self.promise_page, promise)
-        listing(("promises",), ledger.promises, heading="All promises", intro="All promises, by id.")
+        listing(("promises",), by_due(ledger.promises), heading="All promises", intro="All promises, by due date.")
         overdue = ledger.overdue()
         for kind, label in GROUP_KINDS.items():
             groups: dict[str, Group] = getattr(ledger, kind)
@@ -174,6 +175,19 @@ class Site:
                 shown = tuple(p.id for p in members)
                 path = output_path(urls.page(kind, group.segment), urls.base)
                 plan[path] = functools.partial(self.group_page, group, kind, label)
+                for part, these, heading in (
+                    ("promises", group.promises, GROUP_LISTS[kind]),
+                    ("as-customer", group.as_customer, "Promised to"),
+                ):
+                    if len(these) > PAGE_SIZE:  # a long group page lists the first and links the rest
+                        listing(
+                            (kind, group.segment, part),
+                            by_due(these),
+                            heading=f"{heading} {group.title}"
+                            if part == "as-customer"
+                            else f"{group.title}: {heading}",
+                            intro="By due date, soonest first.",
+                        )
                 calendar = f"{kind}/{group.segment}/calendar.ics"
                 plan[calendar] = functools.partial(
                     feeds.calendar,
@@ -203,6 +217,7 @@ class Site:
         for rule in RULES:
             plan[output_path(urls.rule(rule.code), urls.base)] = functools.partial(self.rule_page, rule)
         plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls, self.memo)
+        plan["search.json"] = functools.partial(feeds.search_index, ledger, urls, self.config.registry, self.memo)
         plan["calendar.ics"] = functools.partial(
             feeds.calendar, ledger, urls, ledger.promises, self.config.title, self.memo
         )
@@ -220,6 +235,7 @@ class Site:
         ledger, urls = self.ledger, self.urls
         trees, hidden = ledger.trees(TREE_ROWS)
         overdue, due_soon, waiting = ledger.overdue(), ledger.due_within(DUE_SOON_DAYS), ledger.waiting()
+        at_risk = ledger.at_risk(ledger.promises, DUE_SOON_DAYS)
         return self.page(
             urls.home(),
             "index.html",
@@ -234,9 +250,16 @@ class Site:
             trees=trees,
             hidden=hidden,
             standalone=sum(1 for root in ledger.roots if not ledger.children.get(root.id)),
-            accounting=self.accounting(ledger.promises),
+            accounting=self.accounting(ledger.promises) if self.config.accounting != "none" else None,
             teams=[self.summary(team) for team in ledger.teams.values()],
+            at_risk=at_risk[:DASHBOARD_ROWS],
+            at_risk_count=len(at_risk),
         )
+
+    def publishes_shares(self, kind: str) -> bool:
+        """Whether pages of this kind of group show reliability (`accounting:` in promisesite.yaml)."""
+        chosen = self.config.accounting
+        return chosen == "people" or (chosen == "teams" and kind == "teams")
 
     def accounting(self, promises: list[Promise]) -> dict[str, Any]:
         """Week by week, the causes and the signals of a set of promises (partials/accounting.html)."""
@@ -259,7 +282,29 @@ class Site:
             groups=[self.summary(group) for group in groups.values()],
         )
 
+    def roster(self, team: Group) -> list[dict[str, Any]]:
+        """A team's people: its registered members, then anyone else who promised for it, with
+        each one's figures."""
+        members = list(
+            dict.fromkeys(
+                [
+                    *getattr(self.config.teams.get(team.handle), "members", ()),
+                    *sorted({p.promiser for p in team.promises if p.promiser}),
+                ]
+            )
+        )
+        people = self.ledger.people
+        return [self.summary(people[segment(handle)]) for handle in members if segment(handle) in people]
+
+    def teams_of(self, person: Group) -> list[Group]:
+        """The teams a person belongs to (registered) or has promised for."""
+        teams = self.ledger.teams
+        handles = [t.handle for t in self.config.teams.values() if person.handle in t.members]
+        handles += sorted({p.team for p in person.promises if p.team})
+        return [teams[segment(h)] for h in dict.fromkeys(handles) if segment(h) in teams]
+
     def group_page(self, group: Group, kind: str, label: str) -> bytes:
+        at_risk = self.ledger.at_risk(group.promises, DUE_SOON_DAYS)
         return self.page(
             self.urls.page(kind, group.segment),
             "group.html",
@@ -268,8 +313,16 @@ class Site:
             label=label,
             reliability=self.ledger.reliability(group.promises),
             waiting=self.ledger.waiting(dict.fromkeys(group.promises + group.as_customer)),
-            by_status=_by_status(group.promises),
-            accounting=self.accounting(group.promises),
+            by_status=_by_status(group.promises) if len(group.promises) <= PAGE_SIZE else [],
+            first=by_due(group.promises)[:PAGE_SIZE] if len(group.promises) > PAGE_SIZE else [],
+            as_customer=by_due(group.as_customer)[:PAGE_SIZE],
+            page_size=PAGE_SIZE,
+            accounting=self.accounting(group.promises) if self.publishes_shares(kind) else None,
+            at_risk=at_risk[:DASHBOARD_ROWS],
+            at_risk_count=len(at_risk),
+            roster=self.roster(group) if kind == "teams" else [],
+            member_of=self.teams_of(group) if kind == "people" else [],
+            person_shares=self.publishes_shares("people"),
         )
 
     def batches(self, plan: dict[str, Callable[[], bytes]], size: int = 100) -> list[list[str]]:
@@ -318,85 +371,6 @@ def _by_status(promises: list[Promise]) -> list[tuple[Status, list[Promise]]]:
     return [(status, found) for status, found in groups.items() if found]
 
 
-class _Partials:
-    """`partials/logo.html` and `partials/footer.html`, each rendered once per theme, on first use:
-    they show only site-wide names (site, urls, today), so every page shows the same bytes."""
-
-    def __init__(self, env: jinja2.Environment) -> None:
-        self._env = env
-        self._rendered: dict[str, Markup] = {}
-
-    def __getattr__(self, name: str) -> Markup:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        found = self._rendered.get(name)
-        if found is None:
-            found = self._rendered[name] = Markup(render(self._env, f"partials/{name}.html"))
-        return found
-
-
-class _Current:
-    """The site an environment renders now. `serve` renders a new Site over the same theme after
-    every edit, while Jinja keeps imported macro modules with the globals they were made with;
-    so the globals that depend on the promises delegate to the current site instead of naming one."""
-
-    def __init__(self) -> None:
-        self.site: Site | None = None
-
-    def __getattr__(self, name: str) -> Any:  # `ledger.findings` and the like in templates
-        return getattr(self.now.ledger, name)
-
-    @property
-    def now(self) -> Site:
-        assert self.site is not None, "a site renders only after it installed itself"
-        return self.site
-
-
-def _install_globals(site: Site) -> None:
-    """The names templates use. Set once per theme: the first site's links and names hold for the
-    theme's whole life (a new config or today makes a new theme); what depends on the promises
-    delegates to the current site."""
-    current = getattr(site.env, "_promisesite_current", None)
-    if current is None:
-        current = _Current()
-        site.env._promisesite_current = current  # type: ignore[attr-defined]
-        urls, config = site.urls, site.config
-        nav = [("Dashboard", urls.home())] + [
-            (label, urls.page(path))
-            for label, path in (
-                ("Promises", "promises"),
-                ("Teams", "teams"),
-                ("Customers", "customers"),
-                ("People", "people"),
-                ("Overdue", "overdue"),
-            )
-        ]
-        site.env.globals.update(
-            site={"title": config.title, "repo_url": config.repo_url, "version": __version__, "nav": nav},
-            urls=urls,
-            today=site.ledger.today,
-            statuses=list(Status),
-            outcomes=Outcome,
-            due_note=due_note,
-            person_url=site.person_url,
-            customer_url=site.customer_url,
-            team_url=site.team_url,
-            display=site.display,
-            edit_url=site.edit_url,
-            group_kinds=GROUP_KINDS,
-            ledger=current,
-            state=lambda promise: current.now.ledger.state(promise),
-            row_html=lambda promise: current.now.row_html(promise),
-            tree_row_html=lambda promise, depth: current.now.tree_row_html(promise, depth),
-            # Site-wide pieces of every page's frame, worked out once rather than on every page.
-            links={
-                "home": urls.home(),
-                "data": urls.file("promises.json"),
-                "feed": urls.file("feed.xml"),
-                "style": urls.asset("style.css"),
-                "favicon": urls.asset("favicon.svg"),
-                "search": urls.asset("search.js"),
-            },
-        )
-        site.env.globals["partials"] = _Partials(site.env)
-    current.site = site
+def by_due(promises: list[Promise]) -> list[Promise]:
+    """Soonest due first; promises without a due date last, each group by id."""
+    return sorted(promises, key=lambda p: (p.due is None, p.due or dt.date.min, p.id))

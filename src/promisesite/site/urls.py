@@ -16,11 +16,20 @@ _SLUG = re.compile(SLUG_PATTERN)
 class Urls:
     """Links under `base_url`: a path (`/team-promises/`) or a full URL (`https://x.example/p/`)."""
 
-    def __init__(self, base_url: str = "/"):
+    def __init__(self, base_url: str = "/", site_id: str = "", seed: str = ""):
         parts = urlsplit(base_url)
         path = parts.path if parts.scheme else base_url
         self.base = "/" + path.strip("/") + "/" if path.strip("/") else "/"
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        self.site_id = site_id or self._site_id(parts.netloc, seed)
+
+    def _site_id(self, host: str, seed: str) -> str:
+        """What makes calendar and feed ids unique to this site: its host and path when base_url
+        names them (`promises.example.org`, `team.example.org.promises`), else a hash of `seed`
+        (the title and repository address) under `promisesite.invalid`, a name no one else uses."""
+        if host:
+            return ".".join([host.lower(), *(part for part in self.base.strip("/").split("/") if part)])
+        return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:12] + ".promisesite.invalid"
 
     def page(self, *parts: str) -> str:
         """A page's link: `/base/a/b/`."""

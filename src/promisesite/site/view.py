@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..findings import Finding
 from ..ledger import Ledger, State
 from ..model import MILESTONES, Event, Promise, Registry, Status
+from ..outcomes import Outcome, Reliability
 from ..text import plural
 from .theme import format_date
 from .urls import Urls
@@ -54,6 +55,8 @@ def promise_view(promise: Promise, ledger: Ledger, urls: Urls, names: Registry, 
         "promiser": person(promise.promiser, "people"),
         "customer": person(promise.customer, "customers"),
         "measured_by": names.name_of(promise.measured_by or promise.customer) or "—",
+        "measured_by_url": _handle_url(promise.measured_by or promise.customer, names, urls, promise),
+        "help": linked_handles(promise.help, names, urls),
         "ancestors": [link(p) if p else None for p in shown_ancestors(ledger.ancestors(promise))],
         "parent": link(parent) if parent else None,
         "children": [link(p) for p in ledger.children.get(promise.id, [])],
@@ -89,6 +92,34 @@ def promise_view(promise: Promise, ledger: Ledger, urls: Urls, names: Registry, 
         "edit_url": edit_url,
         "history": history_view(promise, ledger),
     }
+
+
+def _handle_url(handle: str, names: Registry, urls: Urls, promise: Promise) -> str:
+    """The page of a handle that has one: a registered person or team, or the promise's own parties."""
+    if handle in names.people or handle == promise.promiser:
+        return urls.group("people", handle)
+    if handle in names.teams or handle == promise.customer:
+        return urls.group("customers", handle)
+    return ""
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def linked_handles(text: str, names: Registry, urls: Urls) -> Markup:
+    """Text with every registered handle in it linked to its page, escaped everywhere else."""
+    if not text or not names.registered:
+        return Markup.escape(text)
+    parts, last = [], 0
+    for match in _WORD.finditer(text):
+        handle = match.group()
+        kind = "people" if handle in names.people else "teams" if handle in names.teams else ""
+        if kind:
+            parts.append(Markup.escape(text[last : match.start()]))
+            parts.append(Markup('<a href="{}">{}</a>').format(urls.group(kind, handle), names.name_of(handle)))
+            last = match.end()
+    parts.append(Markup.escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def history_view(promise: Promise, ledger: Ledger) -> dict[str, Any] | None:
@@ -173,3 +204,17 @@ def due_note(promise: Promise, state: State) -> str:
     if state.is_open:
         return {0: "due today", 1: "due tomorrow"}.get(days, f"due in {days} days" if days > 0 else "")
     return ""
+
+
+MIN_SHARE = 3  # counted promises below which a share is not drawn: "1 of 1" is no 100%
+
+
+def kept_text(reliability: Reliability) -> str:
+    """`67% · 2 of 3`, or `1 of 1 · too few for a share`, or `—` when none is counted."""
+    counted = reliability.counted
+    if not counted:
+        return "—"
+    kept = reliability.counts[Outcome.KEPT] + reliability.counts[Outcome.RENEGOTIATED]
+    if counted < MIN_SHARE:
+        return f"{kept} of {counted} · too few for a share"
+    return f"{round(reliability.kept_share * 100)}% · {kept} of {counted}"

@@ -1,4 +1,6 @@
-// promisesite search: filters promises.json by title, id, handles, team, status and tags.
+// promisesite search: finds promises in search.json by title, id, people (handles and names),
+// team, status and tags; every word must match the start of a word; the best matches come first
+// (a title that holds the words, earliest in the title and as a phrase, before a handle or a tag).
 // Plain JavaScript, no dependencies. Without JavaScript the search box stays hidden and the
 // rest of the site works as it is.
 (function () {
@@ -22,9 +24,14 @@
           return response.json();
         })
         .then(function (data) {
-          promises = data.map(function (p) {
-            var words = [p.title, p.id, p.promiser, p.customer, p.team, p.status].concat(p.tags || []);
-            return { promise: p, text: words.join(" ").toLowerCase() };
+          promises = data.map(function (r) {
+            var p = { url: r[0], id: r[1], title: r[2], status: r[3], due: r[4], promiser: r[5],
+                      promiserName: r[6], customer: r[7], customerName: r[8], team: r[9], tags: r[10] };
+            var title = tokens(p.title || p.id);
+            var other = tokens([p.id, p.promiser, p.promiserName, p.customer, p.customerName, p.team,
+                                p.status, p.tags].join(" "))
+              .concat([p.promiser, p.customer, p.team].filter(Boolean).map(function (h) { return h.toLowerCase(); }));
+            return { promise: p, title: title, other: other, phrase: " " + title.join(" ") + " " };
           });
         })
         .catch(function () {
@@ -32,6 +39,32 @@
         });
     }
     return loading;
+  }
+
+  function tokens(text) {
+    return (text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  // How well one entry matches every term, or 0: a title word equal to a term scores most, a
+  // title word starting with it next, then the same for people, ids, teams, statuses and tags.
+  function score(entry, terms, phrase) {
+    var total = 0;
+    for (var i = 0; i < terms.length; i += 1) {
+      var term = terms[i], best = 0;
+      for (var t = 0; t < entry.title.length; t += 1) {
+        var word = entry.title[t];
+        var found = word === term ? 8 : word.indexOf(term) === 0 ? 5 : 0;
+        if (found) { best = Math.max(best, found - Math.min(t, 4) * 0.25); }
+      }
+      for (var o = 0; o < entry.other.length && best < 3; o += 1) {
+        var handle = entry.other[o];
+        best = Math.max(best, handle === term ? 3 : handle.indexOf(term) === 0 ? 2 : 0);
+      }
+      if (!best) return 0;
+      total += best;
+    }
+    if (terms.length > 1 && entry.phrase.indexOf(phrase) !== -1) total += 4;
+    return total - entry.title.length * 0.01;
   }
 
   function element(tag, className, text) {
@@ -43,11 +76,16 @@
 
   function show(query) {
     results.textContent = "";
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var terms = tokens(query);
     if (!terms.length) return;
-    var found = promises.filter(function (entry) {
-      return terms.every(function (term) { return entry.text.indexOf(term) !== -1; });
+    var phrase = " " + terms.join(" ") + " ";
+    var found = [];
+    promises.forEach(function (entry) {
+      var points = score(entry, terms, phrase);
+      if (points) found.push({ entry: entry, points: points });
     });
+    found.sort(function (a, b) { return b.points - a.points || (a.entry.promise.due || "~").localeCompare(b.entry.promise.due || "~"); });
+    found = found.map(function (hit) { return hit.entry; });
     var count = found.length === 1 ? "1 promise" : found.length + " promises";
     results.appendChild(element("p", "count", found.length ? count : "No promise matches “" + query + "”."));
     if (!found.length) return;
@@ -57,7 +95,7 @@
       var item = element("li");
       var link = element("a", null, p.title || p.id);
       link.href = p.url;
-      var details = [p.status, (p.promiser || "?") + " → " + (p.customer || "?")];
+      var details = [p.status, (p.promiserName || p.promiser || "?") + " → " + (p.customerName || p.customer || "?")];
       if (p.due) details.push("due " + p.due);
       link.appendChild(element("span", "meta", details.join(" · ")));
       item.appendChild(link);
