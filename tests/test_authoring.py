@@ -47,6 +47,57 @@ def test_a_fresh_repository_checks_and_builds_with_no_edits(tmp_path: Path) -> N
     assert "# " in (demo / "promisesite.yaml").read_text()  # commented keys
 
 
+def git_env(home: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def test_init_starts_a_git_repository_and_commits_only_when_asked(tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    done = subprocess.run(["promisesite", "init", "plain"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "Started a git repository in plain/" in done.stderr, done.stderr
+    assert (tmp_path / "plain/.git").is_dir()
+    log = subprocess.run(["git", "log"], cwd=tmp_path / "plain", env=env, capture_output=True, text=True)
+    assert log.returncode != 0  # no commit: nothing was committed without --commit
+    assert "GitHub Pages, which anyone can read when the repository is public" in done.stderr
+
+    subprocess.run(["git", "config", "--global", "user.name", "Ana Lima"], env=env, check=True)
+    subprocess.run(["git", "config", "--global", "user.email", "ana@example.com"], env=env, check=True)
+    done = subprocess.run(
+        ["promisesite", "init", "--commit", "kept"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    files = subprocess.run(["git", "ls-files"], cwd=tmp_path / "kept", env=env, capture_output=True, text=True).stdout
+    assert "promisesite.yaml" in files and "promises/welcome-page.md" in files
+
+
+def test_init_inside_a_repository_starts_no_second_one(tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path / "outer")], env=env, check=True)
+    done = subprocess.run(
+        ["promisesite", "init", "promises-here"], cwd=tmp_path / "outer", env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "outer/promises-here/.git").exists() and "Started a git" not in done.stderr
+
+
+def test_init_commit_without_a_git_identity_says_what_to_do(tmp_path: Path) -> None:
+    env = {**git_env(tmp_path), "GIT_AUTHOR_NAME": "", "GIT_COMMITTER_NAME": "", "EMAIL": ""}
+    done = subprocess.run(
+        ["promisesite", "init", "--commit", "x"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    if done.returncode == 0:
+        pytest.skip("this git finds an identity on its own (from the host name)")
+    assert done.returncode == 2 and "git config user.name" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "x/promisesite.yaml").is_file()  # the files are written all the same
+
+
 def test_init_never_overwrites_without_force(repo: Repo) -> None:
     config = repo.config("title: Mine\n")
     result = repo.run("init", ".")

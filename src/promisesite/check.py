@@ -25,6 +25,7 @@ from .read.git import GitError
 from .read.history import Base, read_base, read_history
 from .read.promise import build_promise
 from .rules import BY_CODE, KEPT_KEYS, KEPT_PREFIXES, KEPT_SUFFIXES, of_scope
+from .rules.reading import OUTSIDE_SOURCE
 from .rules.rule import Context, Scope
 from .rules.words import compiled
 
@@ -42,6 +43,7 @@ class CheckResult:
     findings: list[Finding]  # after waivers and levels; only for the reported files
     files: list[str]  # the reported files
     waived: dict[str, list[Finding]] = field(default_factory=dict)  # path → findings a waiver silenced
+    base: Base | None = None  # with `--base`: the changed files as they were there
 
     @property
     def errors(self) -> int:
@@ -166,8 +168,9 @@ def run_check(
     """
     sources = config.sources()
     files, problems = dict(sources.files), dict(sources.problems)
+    outside: list[str] = []
     if paths:
-        reported = _named(paths, config, files, problems)
+        reported = _named(paths, config, files, problems, outside)
     elif not config.source.is_dir():
         raise UsageError(
             f"the source folder {config.relative(config.source)}/ does not exist: create it, "
@@ -178,17 +181,33 @@ def run_check(
     context = context_of(config, today, history)
     promises, findings = check_files(files, config, context, keep_bodies=keep_bodies)
     findings.extend(Sources(problems=problems).findings())
+    source = config.relative(config.source).rstrip("/")
+    findings.extend(
+        OUTSIDE_SOURCE.at(
+            rel,
+            (1, 1),
+            f"this file is outside the source folder {source}/, so it is checked but never published: "
+            f"move it into {source}/ (e.g. `git mv {rel} {source}/`) or set `source:` in promisesite.yaml",
+        )
+        for rel in outside
+    )
     if base is not None:
         was = _base(config, today, base)
         context.base, context.deleted, context.revision = was.changed, was.deleted, base
         if not paths:
             reported.extend(was.deleted)  # a deleted file is reported on the path it had
     findings.extend(check_together(promises, context))
-    return settle(promises, findings, sorted(set(reported)), config, strict)
+    result = settle(promises, findings, sorted(set(reported)), config, strict)
+    if base is not None:
+        result.base = was
+    return result
 
 
-def _named(paths: Sequence[Path], config: Config, files: dict[str, Path], problems: dict[str, str]) -> list[str]:
-    """Add the named files and folders to what is read; return the paths to report on."""
+def _named(
+    paths: Sequence[Path], config: Config, files: dict[str, Path], problems: dict[str, str], outside: list[str]
+) -> list[str]:
+    """Add the named files and folders to what is read; return the paths to report on, and add to
+    `outside` those of the files that lie outside the source folder."""
     reported = []
     for path in paths:
         if not os.path.lexists(path):
@@ -208,10 +227,13 @@ def _named(paths: Sequence[Path], config: Config, files: dict[str, Path], proble
             found = list(named.files.values())
         elif path.suffix == ".md":
             found = [path]
+        source = Path(os.path.abspath(config.source))
         for file in found:
             rel = config.relative(file)
             files.setdefault(rel, file)
             reported.append(rel)
+            if source not in Path(os.path.abspath(file)).parents:
+                outside.append(rel)
     return reported
 
 

@@ -1,7 +1,8 @@
 """`promisesite init`: a new promises repository that checks and builds cleanly at once.
 
 The files are in the package's `scaffold/` folder. A path part `dot-x` becomes `.x` (packages
-drop dotfiles), and `@TODAY@` / `@DUE@` in the example promises become today's date and a due
+drop dotfiles), `@VERSION@` becomes this promisesite's version (the workflow pins it), and
+`@TODAY@` / `@DUE@` in the example promises become today's date and a due
 date four weeks on, so the examples are neither overdue nor undated.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
+from . import __version__
 from .errors import UserError
 from .site.writer import write_file
 
@@ -27,7 +29,8 @@ def scaffold_files(today: dt.date) -> dict[str, bytes]:
     files = {}
     for relative, data in _walk(resources.files("promisesite") / "scaffold", ""):
         name = "/".join("." + part[4:] if part.startswith("dot-") else part for part in relative.split("/"))
-        files[name] = data.replace(b"@TODAY@", today.isoformat().encode()).replace(b"@DUE@", due.isoformat().encode())
+        data = data.replace(b"@TODAY@", today.isoformat().encode()).replace(b"@DUE@", due.isoformat().encode())
+        files[name] = data.replace(b"@VERSION@", __version__.encode())
     return dict(sorted(files.items()))
 
 

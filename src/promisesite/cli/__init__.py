@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import build, check, init, new, rules, schema, serve
+from . import build, changes, check, init, new, rules, schema, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,11 +21,21 @@ def cli() -> None:
     Examples:
       promisesite check                       check every promise in promises/
       promisesite check --format github       annotations on a pull request
+      promisesite changes --base origin/main  what a pull request does to the promises
       promisesite rules P205                  why a rule exists, with an example
     """
 
 
-for _command in (check.check, build.build, serve.serve, init.init, new.new, rules.rules, schema.schema):
+for _command in (
+    check.check,
+    changes.changes,
+    build.build,
+    serve.serve,
+    init.init,
+    new.new,
+    rules.rules,
+    schema.schema,
+):
     cli.add_command(_command)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from ..changes import as_markdown, describe
 from ..check import history_of, run_check
 from ..clock import resolve_today
 from ..config import load_config
@@ -80,6 +82,8 @@ def check(
         f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
         + (f" against {base}" if base else "")
     )
+    if output_format == "github" and base and os.environ.get("GITHUB_STEP_SUMMARY"):
+        _summarise(Path(os.environ["GITHUB_STEP_SUMMARY"]), as_markdown(describe(result), base))
     if output_format == "text" and not output_file:
         TERMINAL.report(result.findings, len(result.files))
         sys.exit(result.exit_code(strict))
@@ -99,3 +103,12 @@ def check(
     else:
         click.echo(text, nl=False)
     sys.exit(result.exit_code(strict))
+
+
+def _summarise(summary_file: Path, markdown: str) -> None:
+    """Append the change's summary to the GitHub Actions job summary (a file GitHub names)."""
+    try:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
+    except OSError as error:
+        TERMINAL.say(f"promisesite: the job summary was not written ({error.strerror or error})")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import click
@@ -14,15 +16,17 @@ from .options import TERMINAL, Failure, friendly, terminal_options, today_option
 @click.command()
 @click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--commit", is_flag=True, help="Also make the first commit of what it wrote.")
 @today_option
 @terminal_options
 @friendly
-def init(directory: Path, force: bool, today: str | None) -> None:
+def init(directory: Path, force: bool, commit: bool, today: str | None) -> None:
     """Scaffold a promises repository that checks and builds at once.
 
     Writes promisesite.yaml (every key explained), two example promises, templates/README.md,
     .gitignore, a pre-commit config and a GitHub Actions workflow. Existing files are never
-    overwritten without --force.
+    overwritten without --force. Outside a git repository it starts one there (the history is
+    the record); with --commit it also commits what it wrote.
 
     \b
     Examples:
@@ -37,13 +41,50 @@ def init(directory: Path, force: bool, today: str | None) -> None:
         ) from None
     for name in written:
         TERMINAL.detail(f"  wrote {directory / name}")
+    started = _start_repository(directory)
+    if commit:
+        _commit(directory, written)
     step = "" if directory == Path(".") else f"cd {directory} && "
     TERMINAL.say(
         f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve", fg="green"
     )
+    if started:
+        TERMINAL.say(f"Started a git repository in {directory}/: promises are kept in git.")
     if any(name.startswith(".github/") for name in written):
         TERMINAL.say(
             "Note: the workflow in .github/workflows/promises.yml publishes the site to GitHub Pages, which "
             "anyone can read when the repository is public, and the site shows each person's reliability. "
             "To publish less, set `accounting: teams` (teams only) or `accounting: none` in promisesite.yaml."
         )
+
+
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, timeout=60)
+
+
+def _start_repository(directory: Path) -> bool:
+    """`git init` in `directory` unless it is already inside a work tree; whether it did."""
+    if shutil.which("git") is None:
+        TERMINAL.say("git is not installed: keep the promises in a git repository (`git init`) to record their history")
+        return False
+    if _git(directory, "rev-parse", "--is-inside-work-tree").stdout.strip() == "true":
+        return False
+    done = _git(directory, "-c", "init.defaultBranch=main", "init", "-q")
+    if done.returncode:
+        raise Failure(f"git init failed in {directory}: {done.stderr.strip()}: run `git init` yourself")
+    return True
+
+
+def _commit(directory: Path, written: list[str]) -> None:
+    if not written:
+        return
+    added = _git(directory, "add", "--", *written)
+    done = (
+        added if added.returncode else _git(directory, "commit", "-q", "-m", "Start keeping promises with promisesite")
+    )
+    if done.returncode:
+        raise Failure(
+            f"the files are written, but git could not commit them ({done.stderr.strip() or done.stdout.strip()}): "
+            'set your name and email (`git config user.name "…"`, `git config user.email …`) and commit them'
+        )
+    TERMINAL.say("Committed what it wrote: the first commit of the record.")

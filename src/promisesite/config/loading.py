@@ -23,14 +23,30 @@ MAX_CONFIG_VALUES = 5_000_000  # a registry of 100,000 people fits; aliases are 
 _HANDLE = re.compile(HANDLE_PATTERN)
 
 
+def find_config(cwd: Path) -> tuple[Path | None, Path]:
+    """`promisesite.yaml` in `cwd` or the nearest folder above it, as git, ruff and MkDocs find
+    theirs, and the folder a site without one is rooted in: the top of the git work tree, else
+    `cwd`. The search stops at that top, so a config outside the repository is never picked up."""
+    folder = Path(os.path.abspath(cwd))
+    while True:
+        candidate = folder / CONFIG_NAME
+        if os.path.lexists(candidate):
+            return candidate, folder
+        if os.path.lexists(folder / ".git"):
+            return None, folder
+        if folder.parent == folder:
+            return None, Path(os.path.abspath(cwd))
+        folder = folder.parent
+
+
 def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
-    """Read `file`, or `promisesite.yaml` in `cwd` if it exists; defaults otherwise."""
+    """Read `file`, or the `promisesite.yaml` that `find_config` finds from `cwd`; defaults otherwise."""
     cwd = cwd or Path.cwd()
     if file is None:
-        candidate = cwd / CONFIG_NAME
-        if not os.path.lexists(candidate):
-            return _resolved(Config(root=cwd.resolve()))
-        file = candidate
+        found, top = find_config(cwd)
+        if found is None:
+            return _resolved(Config(root=top.resolve()))
+        file = found
     if not os.path.lexists(file):
         raise ConfigError(f"{file}: no such file: give the path of a promisesite.yaml with --config")
     file = Path(os.path.abspath(file)).parent.resolve() / file.name  # the folder resolved, not a link in it

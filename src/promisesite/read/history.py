@@ -166,6 +166,7 @@ class Base:
 
     changed: dict[str, Promise]  # path now (renames followed) → the promise at the base
     deleted: dict[str, Promise]  # path at the base → a promise whose file is gone
+    added: frozenset[str] = frozenset()  # paths of promise files git knows and the base did not have
 
 
 def read_base(source: Path, root: Path, revision: str, registry: Registry, today: dt.date, limit: int) -> Base:
@@ -176,13 +177,13 @@ def read_base(source: Path, root: Path, revision: str, registry: Registry, today
         raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
     prefix = _prefix(repo, root)
-    changes = [
-        c
-        for c in repo.changes_since(commit, repo.relative(source))
-        if c.status in "MRTD" and c.old_path.startswith(prefix) and c.old_path.endswith(".md")
-    ]
+    since = repo.changes_since(commit, repo.relative(source))
+    added = frozenset(
+        c.path[len(prefix) :] for c in since if c.status == "A" and c.path.startswith(prefix) and c.path.endswith(".md")
+    )
+    changes = [c for c in since if c.status in "MRTD" and c.old_path.startswith(prefix) and c.old_path.endswith(".md")]
     contents = dict(repo.blobs((c.old_blob for c in changes), limit=limit))
-    base = Base({}, {})
+    base = Base({}, {}, added)
     for change in changes:
         data = contents.get(change.old_blob)
         if data is None:

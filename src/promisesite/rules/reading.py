@@ -3,7 +3,7 @@ cannot be read, has no front matter or bad YAML, or a field of the wrong name, t
 
 from __future__ import annotations
 
-from .rule import ERROR, Rule, Scope
+from .rule import ERROR, WARNING, Rule, Scope
 
 
 def _reading(code: str, name: str, level: str, summary: str, *, why: str, bad: str, good: str) -> Rule:
@@ -103,4 +103,16 @@ VAGUE_DATE = _reading(
     "(`2026-02-30`) are caught too.",
     bad="due: Q4",
     good="due: 2026-12-31",
+)
+OUTSIDE_SOURCE = Rule(
+    "P010",
+    "outside-source",
+    WARNING,
+    "A file named on the command line lies outside the source folder: it is checked, never published.",
+    why="Only the files in the source folder become pages and count in the accounting. A promise checked "
+    "somewhere else passes CI and then appears nowhere, which looks like it was kept track of and is not.",
+    bad="$ promisesite check drafts/checkout-latency.md   # source: promises",
+    good="$ git mv drafts/checkout-latency.md promises/ && promisesite check promises/checkout-latency.md",
+    scope=Scope.READING,
+    needs="when `check` is given files outside the source folder",
 )

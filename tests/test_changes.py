@@ -1,0 +1,182 @@
+"""`promisesite changes --base REV` on real git repositories: each kind of change, in promise
+terms, in text, JSON and Markdown, and the GitHub job summary that `check --format github` writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BO, CLEO, GOOD, TODAY, Git, Repo
+from promisesite.site.markdown import MarkdownRenderer
+
+ENTRY = {
+    "on": "2026-11-18",
+    "was": "2026-12-15",
+    "due": "2027-01-15",
+    "reason": "the vendor slipped",
+    "agreed_by": "payments",
+}
+
+
+@pytest.fixture
+def reviewed(repo: Repo) -> tuple[Repo, str]:
+    """A base commit with four promises, then a change that does one thing of each kind to them."""
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise("renegotiated.md")
+    repo.promise("delivered.md")
+    repo.promise("accepted.md", status="delivered", delivered="2026-11-10")
+    repo.promise("conditions.md")
+    repo.promise("deleted.md")
+    git.commit("base")
+    base = git("rev-parse", "HEAD").strip()
+    repo.promise("renegotiated.md", due="2027-01-15", renegotiations=[ENTRY])
+    repo.promise("delivered.md", status="delivered", delivered="2026-11-20")
+    repo.promise("accepted.md", status="accepted", delivered="2026-11-10", accepted="2026-11-19")
+    repo.promise("conditions.md", done_when=["p95 latency of POST /checkout is below 250 ms for 7 consecutive days"])
+    (repo.root / "promises/deleted.md").unlink()
+    repo.promise(
+        "new.md",
+        title="Refund export lands in the finance bucket by 06:00 UTC",
+        status="requested",
+        promised=None,
+        done_when=None,
+    )
+    git.commit("the change", author=CLEO)
+    return repo, base
+
+
+def changes(repo: Repo, base: str, fmt: str) -> tuple[int, str]:
+    result = repo.run("changes", "--base", base, "--format", fmt, "--today", TODAY)
+    return result.exit_code, result.stdout
+
+
+def test_json_names_each_change_with_old_and_new_values(reviewed: tuple[Repo, str]) -> None:
+    repo, base = reviewed
+    code, out = changes(repo, base, "json")
+    assert code == 1  # deleting an open promise is an error (P409)
+    data = json.loads(out)
+    assert data["base"] == base
+    kinds = {
+        Path(p["path"]).stem: [(i["kind"], i["old"], i["new"], i["act"]) for i in p["items"]] for p in data["promises"]
+    }
+    assert kinds["renegotiated"] == [
+        ("renegotiated", "2026-12-15", "2027-01-15", "payments to confirm they agreed the new date")
+    ]
+    assert kinds["delivered"] == [
+        ("delivered", "promised", "delivered", "payments to accept it (status: accepted) or say what is missing")
+    ]
+    assert kinds["accepted"] == [("accepted", "delivered", "accepted", "")]
+    assert kinds["conditions"][0][:3] == (
+        "conditions",
+        GOOD["done_when"],
+        ["p95 latency of POST /checkout is below 250 ms for 7 consecutive days"],
+    )
+    assert kinds["deleted"][0][0] == "deleted" and kinds["deleted"][0][3].startswith("put the file back")
+    assert kinds["new"] == [("new", None, None, "ana.lima to answer it")]
+    deleted = next(p for p in data["promises"] if p["path"] == "promises/deleted.md")
+    assert [f["code"] for f in deleted["findings"]] == ["P409"]
+
+
+def test_text_says_it_in_promise_terms(reviewed: tuple[Repo, str]) -> None:
+    repo, base = reviewed
+    code, out = changes(repo, base, "text")
+    assert code == 1 and out.startswith(f"6 promises changed since {base}:")
+    assert "renegotiated: due 2026-12-15 → 2027-01-15 (the vendor slipped), agreed by payments" in out
+    assert "delivered on 2026-11-20, due 2026-12-15" in out and "accepted on 2026-11-19 by payments" in out
+    assert (
+        "was: p95 latency of POST /checkout is below 300 ms" in out
+        and "now: p95 latency of POST /checkout is below 250 ms" in out
+    )
+    assert "requested by payments of ana.lima" in out
+
+
+def test_markdown_renders_to_a_table_and_lists(reviewed: tuple[Repo, str]) -> None:
+    repo, base = reviewed
+    code, out = changes(repo, base, "markdown")
+    assert code == 1 and "**1 error** to fix before merging" in out
+    html = MarkdownRenderer("markdown")(out)
+    table = html.split("<table>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    assert len(rows) == 1 + 6  # the heading row, then one per promise
+    assert "payments to confirm they agreed the new date" in table
+    assert "<li>deleted (promised before the change)" in html
+    assert "<strong>P409</strong>" in html
+
+
+def test_a_silent_due_move_is_named_and_fails(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise()
+    git.commit("base")
+    repo.promise(due="2027-02-01")  # no renegotiation entry
+    code, out = changes(repo, "HEAD", "text")
+    assert code == 1
+    assert "due moved 2026-12-15 → 2027-02-01 without a renegotiation entry" in out
+    assert "P403 error silent-renegotiation" in out
+
+
+def test_markdown_cannot_be_steered_by_a_title(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise("base.md")
+    git.commit("base")
+    repo.promise("odd.md", title="Pipes | and <script>alert(1)</script> *bold* [link](https://evil.example)")
+    git.commit("odd", author=BO)
+    _, out = changes(repo, "HEAD~1", "markdown")
+    html = MarkdownRenderer("markdown")(out)
+    assert "<script" not in html and "<em>bold</em>" not in html and 'href="https://evil.example"' not in html
+    assert len(re.findall(r"<tr>", html)) == 2  # the pipe did not split the row
+
+
+def test_check_in_github_actions_writes_the_job_summary(reviewed: tuple[Repo, str], tmp_path: Path) -> None:
+    repo, base = reviewed
+    summary = tmp_path / "summary.md"
+    summary.write_text("# Earlier step\n")
+    env = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, "GITHUB_STEP_SUMMARY": str(summary)}
+    done = subprocess.run(
+        [sys.executable, "-m", "promisesite", "check", "--format", "github", "--base", base, "--today", TODAY],
+        cwd=repo.root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr  # the deletion of an open promise
+    written = summary.read_text()
+    assert written.startswith("# Earlier step\n### Promise changes since")  # appended, not replaced
+    assert "| Promise | What changed | Who must act |" in written
+    without = subprocess.run(
+        [sys.executable, "-m", "promisesite", "check", "--format", "github", "--today", TODAY],
+        cwd=repo.root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert without.returncode == 0 and summary.read_text() == written  # no --base: nothing to summarise
+
+
+SUMMARY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Job summary</title><style>
+body {{ font: 14px/1.5 system-ui, sans-serif; color: #1f2328; margin: 24px; max-width: 960px; }}
+table {{ border-collapse: collapse; margin: 12px 0; }} th, td {{ border: 1px solid #d1d9e0; padding: 6px 12px; }}
+th {{ background: #f6f8fa; }} code {{ background: #eff1f3; padding: 1px 4px; border-radius: 4px; }}
+</style></head><body>{}</body></html>"""
+
+
+def test_the_summary_reads_as_a_table_in_a_browser(reviewed: tuple[Repo, str], browser, screenshots: Path) -> None:
+    repo, base = reviewed
+    _, out = changes(repo, base, "markdown")
+    page = repo.root / "summary.html"
+    page.write_text(SUMMARY_PAGE.format(MarkdownRenderer("markdown")(out.replace(base, "origin/main"))))
+    view = browser.new_page(viewport={"width": 1000, "height": 700})
+    view.goto(page.as_uri())
+    table = view.get_by_role("table")
+    assert table.is_visible() and table.get_by_role("row").count() == 7
+    assert view.get_by_role("cell", name="payments to confirm they agreed the new date").is_visible()
+    view.screenshot(path=str(screenshots / "changes-summary.png"))
+    view.close()
