@@ -76,3 +76,16 @@ def test_on_a_phone_search_results_lie_inside_the_screen(browser, site_url: str)
     box = results.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     context.close()
+
+
+def test_the_dashboard_shows_a_low_confidence_promise_not_yet_due_as_at_risk(browser, site_url: str) -> None:
+    context = browser.new_context(**SCREENS["phone"])
+    page = context.new_page()
+    page.goto(site_url + "/")
+    at_risk = page.locator("section:has(> #at-risk)")
+    row = at_risk.locator("tr", has_text="Card payments fail over to the second provider within 30 seconds")
+    assert row.is_visible()
+    reasons = row.locator(".risk-cell").inner_text().split("; ")
+    assert reasons[0] == "low confidence"  # its help is named, so not "and nobody asked for help"
+    assert "due in 5 days" in row.locator(".due-cell").inner_text()  # not yet due
+    context.close()

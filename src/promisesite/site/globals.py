@@ -101,6 +101,7 @@ def install_globals(site: Site) -> None:
             ledger=current,
             state=lambda promise: current.now.ledger.state(promise),
             row_html=lambda promise: current.now.row_html(promise),
+            risk_row_html=lambda promise, reasons: current.now.risk_row_html(promise, reasons),
             tree_row_html=lambda promise, depth: current.now.tree_row_html(promise, depth),
             # Site-wide pieces of every page's frame, worked out once rather than on every page.
             links={

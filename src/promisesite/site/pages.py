@@ -121,6 +121,11 @@ class Site:
         flagged = bool(self.ledger.findings.get(promise.path))
         return self.memo.get("row", promise, (state, flagged), lambda: Markup(self.macros.promise_row(promise)))
 
+    def risk_row_html(self, promise: Promise, reasons: list[str]) -> Markup:
+        """One row of an at-risk table, rendered once while the promise and its reasons are unchanged."""
+        key = (self.ledger.state(promise), tuple(reasons))
+        return self.memo.get("risk", promise, key, lambda: Markup(self.macros.risk_row(promise, reasons)))
+
     def edit_url(self, promise: Promise) -> str:
         repo = self.config.repo_url
         if not repo:
