@@ -17,7 +17,17 @@ from ..rules.words import CATEGORIES
 from ..text import did_you_mean
 from .errors import ConfigError
 from .paths import joined
-from .settings import ACCOUNTING, CONFIG_NAME, KEYS, LEVELS, MARKDOWN_ENGINES, URL_CHARACTERS, Config, normal_base_url
+from .settings import (
+    ACCOUNTING,
+    CONFIG_NAME,
+    KEYS,
+    LEVELS,
+    MARKDOWN_ENGINES,
+    TEXT_KEYS,
+    URL_CHARACTERS,
+    Config,
+    normal_base_url,
+)
 
 MAX_CONFIG_VALUES = 5_000_000  # a registry of 100,000 people fits; aliases are bounded apart from this
 _HANDLE = re.compile(HANDLE_PATTERN)
@@ -101,17 +111,7 @@ class _Reader:
                 hint = did_you_mean(key, KEYS) or "the keys are " + ", ".join(KEYS)
                 raise self.fail(key, f"unknown key `{key}`: {hint}")
         values: dict[str, Any] = {}
-        for key in (
-            "title",
-            "base_url",
-            "source",
-            "output",
-            "templates",
-            "repo_url",
-            "markdown_engine",
-            "accounting",
-            "site_id",
-        ):
+        for key in TEXT_KEYS:
             if data.get(key) is not None:
                 values[key] = self.text(data[key], key)
         if values.get("markdown_engine", "markdown") not in MARKDOWN_ENGINES:

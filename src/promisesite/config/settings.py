@@ -33,6 +33,17 @@ KEYS = (
     "markdown_engine",
     "max_file_size",
 )
+TEXT_KEYS = (
+    "title",
+    "base_url",
+    "source",
+    "output",
+    "templates",
+    "repo_url",
+    "markdown_engine",
+    "accounting",
+    "site_id",
+)
 LEVELS = ("error", "warning", "off")
 ACCOUNTING = ("people", "teams", "none")  # shares per person and team; per team only; none at all
 MARKDOWN_ENGINES = ("markdown", "gfm")  # Python-Markdown, the default; cmark-gfm, the extra promisesite[gfm]
