@@ -16,23 +16,7 @@ from .errors import ConfigError
 from .paths import check_inside, repository_of, resolve_parent
 
 CONFIG_NAME = "promisesite.yaml"
-KEYS = (
-    "title",
-    "base_url",
-    "source",
-    "output",
-    "templates",
-    "repo_url",
-    "people",
-    "teams",
-    "rules",
-    "vague_words",
-    "causes",
-    "accounting",
-    "site_id",
-    "markdown_engine",
-    "max_file_size",
-)
+# The keys whose value is one line of text, then the rest, in the order the docs list them.
 TEXT_KEYS = (
     "title",
     "base_url",
@@ -44,6 +28,7 @@ TEXT_KEYS = (
     "accounting",
     "site_id",
 )
+KEYS = (*TEXT_KEYS, "people", "teams", "rules", "vague_words", "causes", "max_file_size")
 LEVELS = ("error", "warning", "off")
 ACCOUNTING = ("people", "teams", "none")  # shares per person and team; per team only; none at all
 MARKDOWN_ENGINES = ("markdown", "gfm")  # Python-Markdown, the default; cmark-gfm, the extra promisesite[gfm]
