@@ -25,7 +25,7 @@ CHECKOUT = "promises/platform/checkout-latency.md"
 class Served:
     """A running `promisesite serve` in a copy of the sample, and ways to poke it."""
 
-    def __init__(self, root: Path, *args: str):
+    def __init__(self, root: Path, *args: str, ignoring_sigint: bool = False):
         self.root = root
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
         self.process = subprocess.Popen(
@@ -35,6 +35,8 @@ class Served:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # as a background job of a non-interactive shell (`nohup`, `cmd &`) starts
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignoring_sigint else None,
         )
         self.log: list[str] = []
         self.url = ""
@@ -303,3 +305,9 @@ def test_open_page_reloads_by_itself_and_shows_broken_files(served: Served, brow
     expect(overlay).to_have_count(0, timeout=15000)
     assert problems == []
     page.close()
+
+
+def test_ctrl_c_stops_serve_started_with_sigint_ignored(tmp_path: Path) -> None:
+    server = Served(copy_sample(tmp_path), ignoring_sigint=True)
+    code, log = server.stop()  # SIGINT, and at most 15 s to stop
+    assert code == 0 and "Stopped." in log, log

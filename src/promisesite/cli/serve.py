@@ -124,6 +124,9 @@ def run(
 
         watcher = Watcher(live.watched(), on_change, poll=poll, say=TERMINAL.warn)
         signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
+        # Ctrl-C stops serve even when it was started with SIGINT ignored, as a background job of
+        # a non-interactive shell (nohup, `cmd &` in a script) is.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:  # from here on, Ctrl-C stops cleanly, even the moment the address is printed
             watcher.start()
             shown_host = f"[{host}]" if ":" in host else host
