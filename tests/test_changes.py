@@ -95,6 +95,7 @@ def test_text_says_it_in_promise_terms(reviewed: tuple[Repo, str]) -> None:
         and "now: p95 latency of POST /checkout is below 250 ms" in out
     )
     assert "requested by payments of ana.lima" in out
+    assert "deleted (promised before the change)" in out and "P409 error promise-deleted" in out
 
 
 def test_markdown_renders_to_a_table_and_lists(reviewed: tuple[Repo, str]) -> None:
