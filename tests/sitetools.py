@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,3 +81,27 @@ def broken_links(site: Path, base: str = "/") -> list[str]:
             elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
                 problems.append(f"{page.relative_to(site)}: {link} has no #{parts.fragment}")
     return problems
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    """What a reader sees of a page: its text, without scripts and styles, spaces collapsed."""
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOOD, TODAY, Repo, front_matter
+from sitetools import text_of
 
 PEOPLE = """people:
   ana.lima: {name: Ana Lima}
@@ -27,10 +28,6 @@ def built(repo: Repo, *args: str) -> Path:
     result = repo.run("build", "--today", TODAY, *args)
     assert result.exit_code == 0, result.stderr
     return repo.root / "site"
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def a_small_organisation(repo: Repo, accounting: str = "") -> None:

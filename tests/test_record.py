@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from conftest import TODAY, Git, Repo, promise_text
 from hostile import promisesite
 from promisesite.rules import RULES
-from sitetools import copy_sample
+from sitetools import copy_sample, text_of
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -185,29 +184,6 @@ def test_a_person_with_a_kept_a_broken_and_an_unanswered_request(repo: Repo, git
     [asked] = [f for f in repo.check().findings if f["path"] == "promises/asked.md"]
     assert asked["code"] == "P404" and "promise it" in asked["message"] and "withdraw" in asked["message"]
     assert "report delivery" not in asked["message"]
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.skip -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
-def text_of(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
 
 
 def test_findings_on_pages_read_as_prose_and_link_their_rule(tmp_path: Path) -> None:

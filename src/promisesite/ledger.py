@@ -106,7 +106,8 @@ class Ledger:
         """This ledger with one promise (same id) replaced: enough for that promise's own page,
         which `serve` shows before it works out everything else an edit affects."""
         patched = copy.copy(self)
-        patched.__dict__.pop("_by_status", None)  # worked out again from the patched promises, if asked
+        for derived in ("_by_status", "_weeks_unchanged"):  # worked out again from the patched promises
+            patched.__dict__.pop(derived, None)
         old = self.by_id[promise.id]
         patched.by_id = {**self.by_id, promise.id: promise}
         patched.states = {**self.states, promise.id: self._state(promise)}
@@ -258,14 +259,23 @@ class Ledger:
     def stale(self, promises: Iterable[Promise], weeks: int = STALE_WEEKS) -> list[tuple[Promise, int]]:
         """Open promises not yet overdue (those are shown as overdue) with no change in `weeks` weeks or
         more, with the weeks since, longest first."""
-        found = []
-        for promise in promises:
-            if not promise.is_open or self.states[promise.id].overdue or self.states[promise.id].unanswered:
+        unchanged = self._weeks_unchanged
+        found = [(p, unchanged[p.id]) for p in promises if unchanged.get(p.id, -1) >= weeks]
+        return sorted(found, key=lambda item: (-item[1], item[0].id))
+
+    @functools.cached_property
+    def _weeks_unchanged(self) -> dict[str, int]:
+        """For each open promise not yet overdue, whole weeks since it last changed: worked out once,
+        since the dashboard and every group page ask (for signals and for what is at risk)."""
+        weeks = {}
+        for promise in self.promises:
+            state = self.states[promise.id]
+            if not promise.is_open or state.overdue or state.unanswered:
                 continue
             changed = self.last_change(promise)
-            if changed is not None and (self.today - changed).days >= weeks * 7:
-                found.append((promise, (self.today - changed).days // 7))
-        return sorted(found, key=lambda item: (-item[1], item[0].id))
+            if changed is not None:
+                weeks[promise.id] = (self.today - changed).days // 7
+        return weeks
 
     def at_risk(self, promises: Iterable[Promise], soon: int = 14) -> list[tuple[Promise, list[str]]]:
         """Promised (or delivered, not accepted) promises that may break, each with why, soonest due first:

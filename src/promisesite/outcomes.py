@@ -89,6 +89,11 @@ class Reliability:
         return self.counts[outcome] / self.counted if self.counted else 0.0
 
     @property
+    def kept(self) -> int:
+        """Kept, with or without an honest renegotiation."""
+        return self.counts[Outcome.KEPT] + self.counts[Outcome.RENEGOTIATED]
+
+    @property
     def kept_share(self) -> float:
         """Kept, with or without an honest renegotiation: the headline figure."""
         return self.share(Outcome.KEPT) + self.share(Outcome.RENEGOTIATED)

@@ -115,7 +115,7 @@ def week_chart(weeks: list[Week]) -> WeekChart:
                 segments.append(Segment(outcome, count, round(y, 2), round(height, 2)))
         bars.append(Bar(week, index * STEP + (STEP - BAR) / 2, tuple(segments), round(y - 5, 2)))
     counted = sum(week.reliability.counted for week in weeks)
-    kept = sum(week.reliability.counts[Outcome.KEPT] + week.reliability.counts[Outcome.RENEGOTIATED] for week in weeks)
+    kept = sum(week.reliability.kept for week in weeks)
     return WeekChart(tuple(bars), counted, kept, width=len(weeks) * STEP)
 
 

@@ -238,15 +238,12 @@ def _no_memo() -> Memo:
 
 
 def last_change(ledger: Ledger, promise: Promise) -> str:
-    """When the promise last changed, as an Atom time: its newest commit when git knows it, else its
-    newest milestone or renegotiation date."""
+    """When the promise last changed, as an Atom time: its newest commit's time when git knows it,
+    else the day `Ledger.last_change` gives."""
     history = ledger.history.of(promise.path)
     if history is not None:
         return history.changed.stamp
-    dates = [promise.requested, promise.promised, promise.delivered, promise.accepted, promise.closed]
-    dates += [r.on for r in promise.renegotiations]
-    known = [d for d in dates if d]
-    return _stamp(max(known) if known else dt.date(1970, 1, 1))
+    return _stamp(ledger.last_change(promise) or dt.date(1970, 1, 1))
 
 
 def _stamp(day: dt.date) -> str:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..findings import Finding
 from ..ledger import Ledger, State
 from ..model import MILESTONES, Event, Promise, Registry, Status
-from ..outcomes import Outcome, Reliability
+from ..outcomes import Reliability
 from ..text import plural
 from .theme import format_date
 from .urls import Urls
@@ -214,7 +214,6 @@ def kept_text(reliability: Reliability) -> str:
     counted = reliability.counted
     if not counted:
         return "—"
-    kept = reliability.counts[Outcome.KEPT] + reliability.counts[Outcome.RENEGOTIATED]
     if counted < MIN_SHARE:
-        return f"{kept} of {counted} · too few for a share"
-    return f"{round(reliability.kept_share * 100)}% · {kept} of {counted}"
+        return f"{reliability.kept} of {counted} · too few for a share"
+    return f"{round(reliability.kept_share * 100)}% · {reliability.kept} of {counted}"
