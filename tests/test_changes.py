@@ -131,9 +131,11 @@ def test_markdown_cannot_be_steered_by_a_title(repo: Repo) -> None:
     repo.promise("odd.md", title="Pipes | and <script>alert(1)</script> *bold* [link](https://evil.example)")
     git.commit("odd", author=BO)
     _, out = changes(repo, "HEAD~1", "markdown")
-    html = MarkdownRenderer("markdown")(out)
-    assert "<script" not in html and "<em>bold</em>" not in html and 'href="https://evil.example"' not in html
-    assert len(re.findall(r"<tr>", html)) == 2  # the pipe did not split the row
+    for engine in ("markdown", "gfm"):  # Python-Markdown, and cmark-gfm as GitHub renders it
+        html = MarkdownRenderer(engine)(out)
+        assert "<script" not in html and "<em>bold</em>" not in html and 'href="https://evil.example"' not in html
+        rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        assert len(rows) == 2 and rows[1].count("<td>") == 3, engine  # the pipe did not split the row
 
 
 def test_check_in_github_actions_writes_the_job_summary(reviewed: tuple[Repo, str], tmp_path: Path) -> None:
@@ -181,3 +183,19 @@ def test_the_summary_reads_as_a_table_in_a_browser(reviewed: tuple[Repo, str], b
     assert view.get_by_role("cell", name="payments to confirm they agreed the new date").is_visible()
     view.screenshot(path=str(screenshots / "changes-summary.png"))
     view.close()
+
+
+def test_a_file_name_cannot_break_the_summary(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise("base.md")
+    git.commit("base")
+    repo.promise("odd | name `x` [y](z).md", id=None)
+    git.commit("odd name", author=BO)
+    _, out = changes(repo, "HEAD~1", "markdown")
+    for engine in ("markdown", "gfm"):  # Python-Markdown, and cmark-gfm as GitHub renders it
+        html = MarkdownRenderer(engine)(out)
+        table = html.split("<table>", 1)[1].split("</table>", 1)[0]
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        assert len(rows) == 2 and rows[1].count("<td>") == 3, (engine, table)  # the pipe split nothing
+        assert "<a " not in table

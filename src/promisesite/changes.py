@@ -195,7 +195,7 @@ def _findings(findings: Iterable[Finding]) -> list[dict[str, object]]:
 
 def as_markdown(changes: Sequence[PromiseChange], revision: str) -> str:
     """For a pull-request comment or a CI job summary: a table of what changed, then the details."""
-    head = f"### Promise changes since `{_code(revision)}`\n\n"
+    head = f"### Promise changes since {_text(revision)}\n\n"
     if not changes:
         return head + "No promise changed.\n"
     errors = sum(f.is_error for change in changes for f in change.findings)
@@ -209,15 +209,15 @@ def as_markdown(changes: Sequence[PromiseChange], revision: str) -> str:
         "|---|---|---|",
     ]
     for change in changes:
-        what = "; ".join(_cell(item.text) for item in change.items)
-        act = "; ".join(_cell(item.act) for item in change.items if item.act) or "—"
-        lines.append(f"| {_cell(change.title)} (`{_code(change.path)}`) | {what} | {act} |")
+        what = "; ".join(_text(item.text) for item in change.items)
+        act = "; ".join(_text(item.act) for item in change.items if item.act) or "—"
+        lines.append(f"| {_text(change.title)} ({_text(change.path)}) | {what} | {act} |")
     for change in changes:
         lines += [
             "",
             f"#### {_text(change.title)}",
             "",
-            f"`{_code(change.path)}`: {change.promiser} → {change.customer}",
+            f"{_text(change.path)}: {change.promiser} → {change.customer}",
             "",
         ]
         for item in change.items:
@@ -232,15 +232,8 @@ def as_markdown(changes: Sequence[PromiseChange], revision: str) -> str:
 
 
 def _text(text: str) -> str:
-    """Plain text safe in Markdown: no emphasis, links, HTML or headings made from it."""
+    """Plain text safe in Markdown, a table cell included: no emphasis, links, HTML, code spans or
+    headings made from it, and no `|` that ends a cell (GitHub splits cells even inside code)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = "".join("\\" + c if c in "\\`*_[]#|~" else c for c in text)
     return " ".join(escaped.split())
-
-
-def _cell(text: str) -> str:
-    return _text(text)
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'")
