@@ -36,6 +36,24 @@ def built(root: Path, *args: str) -> dict[str, str]:
     return tree_hashes(root / "site")
 
 
+@pytest.fixture(scope="module")
+def sample_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample, built once for the module: tests copy it, site and cache included."""
+    root = copy_sample(tmp_path_factory.mktemp("built") / "repo")
+    built(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def sample_site(sample_built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What `build --no-cache` makes of the unchanged sample."""
+    return clean_site(sample_built, tmp_path_factory.mktemp("reference"))
+
+
+def copy_built(sample_built: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(sample_built, tmp_path / "repo", symlinks=True))
+
+
 class Payload:
     """Unpickling this runs a shell command that leaves a file behind."""
 
@@ -183,18 +201,20 @@ def test_a_template_edit_that_keeps_size_and_time_is_seen(tmp_path: Path) -> Non
     ],
     ids=["list", "null", "string", "truncated", "binary", "wrong-types", "wrong-inner-types", "wrong-counts"],
 )
-def test_a_state_file_of_the_wrong_shape_is_ignored(tmp_path: Path, state: str) -> None:
-    root = copy_sample(tmp_path / "repo")
-    built(root)
+def test_a_state_file_of_the_wrong_shape_is_ignored(
+    sample_built: Path, sample_site: dict[str, str], tmp_path: Path, state: str
+) -> None:
+    root = copy_built(sample_built, tmp_path)
     for path in (root / CACHE).glob("*.json"):
         path.write_text(state, errors="surrogateescape")
-    assert built(root) == clean_site(root, tmp_path)
-    assert built(root) == clean_site(root, tmp_path)  # and the cache it wrote instead works
+    assert built(root) == sample_site
+    assert built(root) == sample_site  # and the cache it wrote instead works
 
 
-def test_foreign_cache_files_of_any_shape_are_ignored(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "repo")
-    built(root)
+def test_foreign_cache_files_of_any_shape_are_ignored(
+    sample_built: Path, sample_site: dict[str, str], tmp_path: Path
+) -> None:
+    root = copy_built(sample_built, tmp_path)
     for path in (root / CACHE).iterdir():
         if path.is_file() and path.name not in (".gitignore", "CACHEDIR.TAG"):
             data = path.read_bytes()
@@ -205,7 +225,7 @@ def test_foreign_cache_files_of_any_shape_are_ignored(tmp_path: Path) -> None:
                 continue
             path.write_text(json.dumps({"version": 999, "data": value}))
     shutil.rmtree(root / "site")
-    assert built(root) == clean_site(root, tmp_path)
+    assert built(root) == sample_site
 
 
 def test_a_cache_folder_linked_outside_is_neither_read_nor_written(tmp_path: Path) -> None:
@@ -237,9 +257,10 @@ def test_a_cache_file_linked_outside_is_not_written_through(tmp_path: Path) -> N
     assert victim.read_text() == "keep me"
 
 
-def test_a_dangling_link_in_the_old_site_is_not_a_crash(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "repo")
-    built(root)
+def test_a_dangling_link_in_the_old_site_is_not_a_crash(
+    sample_built: Path, sample_site: dict[str, str], tmp_path: Path
+) -> None:
+    root = copy_built(sample_built, tmp_path)
     (root / "site/promises/checkout-latency/extra.html").symlink_to(tmp_path / "nowhere")
-    assert built(root) == clean_site(root, tmp_path)
+    assert built(root) == sample_site
     assert not (root / "site/promises/checkout-latency/extra.html").is_symlink()

@@ -7,15 +7,15 @@ import http.client
 import json
 import re
 import subprocess
-import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import TODAY, promise_text
-from hostile import ENV, limit_file_size, obey_permissions, promisesite
+from conftest import promise_text
+from hostile import limit_file_size, obey_permissions, promisesite
+from serving import Served
 from sitetools import copy_sample, tree_hashes
 
 FINDING_LINE = re.compile(r"^.+?:\d+:\d+: P\d{3} (error|warning) [a-z-]+: .*$")
@@ -85,9 +85,7 @@ def test_findings_are_bounded_per_rule_and_file(tmp_path: Path) -> None:
     (root / "promises").mkdir(parents=True)
     flood = "try " * 170_000  # 680 KB, under the 1 MB limit
     (root / "promises/flood.md").write_text(promise_text(done_when=[flood.strip(), "maybe soon " * 1000]))
-    started = time.monotonic()
-    done = promisesite(root, "check", "--format", "json")
-    assert time.monotonic() - started < 30
+    done = promisesite(root, "check", "--format", "json")  # within the hang bound of `promisesite`
     findings = json.loads(done.stdout)
     by_code: dict[str, int] = {}
     for finding in findings:
@@ -121,9 +119,7 @@ def test_an_alias_bomb_in_the_config_is_still_refused(tmp_path: Path) -> None:
         previous = chr(ord(level) - 1)
         lines.append(f"{level}: &{level} [" + ",".join([f"*{previous}"] * 9) + "]")
     (root / "promisesite.yaml").write_text("\n".join(lines) + "\ntitle: *i\n")
-    started = time.monotonic()
-    done = promisesite(root, "check")
-    assert time.monotonic() - started < 20
+    done = promisesite(root, "check")  # within the hang bound of `promisesite`
     assert done.returncode == 2 and "alias" in done.stderr
 
 
@@ -164,40 +160,22 @@ def test_a_read_only_output_folder_is_a_clear_failure(tmp_path: Path) -> None:
     assert tree_hashes(root / "site") == before
 
 
-class Served:
-    def __init__(self, root: Path, *args: str):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY, *args],
-            cwd=root,
-            env=ENV,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.port = 0
-        for line in self.process.stderr:
-            found = re.search(r"at http://[^:]+:(\d+)/", line)
-            if found:
-                self.port = int(found.group(1))
-                break
-        assert self.port
-
-    def get(self, path: str, host: str) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        connection.request("GET", path, headers={"Host": host})
-        status = connection.getresponse().status
-        connection.close()
-        return status
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=15)
+def ask(served: Served, path: str, host: str) -> int:
+    """The status of a GET with this Host header, as a browser led by a rebinding DNS would send it."""
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+    connection.request("GET", path, headers={"Host": host})
+    status = connection.getresponse().status
+    connection.close()
+    return status
 
 
-@pytest.fixture
-def served(tmp_path: Path):
-    server = Served(copy_sample(tmp_path / "repo"))
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for the tests that only ask it questions."""
+    server = Served(copy_sample(tmp_path_factory.mktemp("repo")))
     yield server
-    server.stop()
+    code, log = server.stop()
+    assert code == 0 and "Traceback" not in log, log
 
 
 @pytest.mark.parametrize(
@@ -214,12 +192,12 @@ def served(tmp_path: Path):
 )
 def test_serve_refuses_a_host_it_does_not_listen_under(served: Served, host: str) -> None:
     for path in ("/", "/promises.json", "/__promisesite/status", "/__promisesite/events"):
-        assert served.get(path, host) in (403, 421), (path, host)
+        assert ask(served, path, host) in (403, 421), (path, host)
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "localhost:{port}", "127.0.0.1:{port}", "[::1]:{port}"])
 def test_serve_answers_the_names_it_listens_under(served: Served, host: str) -> None:
-    assert served.get("/", host.format(port=served.port)) == 200
+    assert ask(served, "/", host.format(port=served.port)) == 200
 
 
 def test_a_chain_of_thousands_of_promises_builds(tmp_path: Path) -> None:
@@ -258,8 +236,8 @@ def test_sarif_locations_are_uris(tmp_path: Path) -> None:
 
 
 def test_serve_answers_a_path_too_long_for_the_disk_with_404(served: Served) -> None:
-    assert served.get("/promises/" + "a" * 300 + "/", "localhost") == 404
-    assert served.get("/", "localhost") == 200
+    assert ask(served, "/promises/" + "a" * 300 + "/", "localhost") == 404
+    assert ask(served, "/", "localhost") == 200
 
 
 @pytest.mark.parametrize("size", ["100 GB", "0.5", "99999999999999999999 GB", "-1"])

@@ -78,7 +78,7 @@ def test_an_absurd_today_is_refused(tmp_path: Path, today: str) -> None:
 def test_bodies_built_against_the_engines_render_as_text_in_time(tmp_path: Path, body: str, engine: str) -> None:
     root = repo_with(tmp_path / "repo", body=body)
     (root / "promisesite.yaml").write_text(f"markdown_engine: {engine}\n")
-    done = promisesite(root, "build", timeout=60)
+    done = promisesite(root, "build", timeout=120)
     assert done.returncode == 0, done.stderr
     page = (root / "site/promises/checkout/index.html").read_text()
     assert "Shown as plain text" in page and "<script" not in page.split("<main", 1)[1]

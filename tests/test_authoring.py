@@ -203,7 +203,7 @@ class Terminal:
         os.close(slave)
         self.seen = ""
 
-    def expect(self, text: str, timeout: float = 15) -> str:
+    def expect(self, text: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
         while text not in self.seen:
             ready, _, _ = select.select([self.master], [], [], max(0.0, deadline - time.monotonic()))
@@ -220,7 +220,7 @@ class Terminal:
         os.write(self.master, line.encode() + b"\n")
 
     def close(self) -> int:
-        code = self.process.wait(timeout=15)
+        code = self.process.wait(timeout=120)
         os.close(self.master)
         return code
 

@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Repo, promise_text
+from conftest import ROOT, Repo, hang_guard, promise_text
 from hostile import obey_permissions, promisesite
 
 BAD_FILES: dict[str, bytes] = {
@@ -63,9 +62,8 @@ BAD_FILES: dict[str, bytes] = {
 def test_bad_file_gets_findings_not_a_traceback(repo: Repo, name: str) -> None:
     path = repo.write(f"{name}.md", BAD_FILES[name])
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    started = time.perf_counter()
-    result = repo.check()
-    assert time.perf_counter() - started < 10  # a bound against pathological slowness, not a benchmark
+    with hang_guard():
+        result = repo.check()
     assert result.exit_code in (0, 1), result.stderr
     for finding in result.findings:
         assert finding["path"] == f"promises/{name}.md"
@@ -126,9 +124,8 @@ def test_conformance_suite(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_a_finding_and_is_not_read(repo: Repo) -> None:
     big = promise_text(body="A long body of notes. " * 70_000)  # about 1.5 MB
     repo.write("huge.md", big)
-    started = time.perf_counter()
-    result = repo.check()
-    assert time.perf_counter() - started < 10
+    with hang_guard():
+        result = repo.check()
     [finding] = result.findings
     assert (finding["code"], finding["line"], finding["column"]) == ("P001", 1, 1)
     assert "larger than 1 MB" in finding["message"] and "max_file_size" in finding["message"]

@@ -262,7 +262,7 @@ def test_python_dash_m_and_the_sample(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env=env,
-        timeout=60,
+        timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1].endswith("in 42 files.")

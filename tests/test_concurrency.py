@@ -15,7 +15,7 @@ from sitetools import tree_hashes
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
-ROUNDS = 4
+ROUNDS = 2  # one build with the cache beside one without, then the other way round
 
 
 def start_build(root: Path, *args: str) -> subprocess.Popen:
@@ -100,9 +100,9 @@ def test_a_build_refuses_an_output_that_serve_is_writing(tmp_path: Path) -> None
             if "Serving" in line:
                 break
         before = tree_hashes(root / "site")
-        done = promisesite(root, "build", timeout=60)
+        done = promisesite(root, "build", timeout=120)
         assert done.returncode == 2 and "serve" in done.stderr, done.stderr
         assert tree_hashes(root / "site") == before
     finally:
         serve.terminate()
-        serve.wait(timeout=20)
+        serve.wait(timeout=120)

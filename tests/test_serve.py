@@ -2,89 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import signal
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import TODAY, Repo
+from serving import PATIENCE, Served
 from sitetools import copy_sample, tree_hashes
 
 CHECKOUT = "promises/platform/checkout-latency.md"
-
-
-class Served:
-    """A running `promisesite serve` in a copy of the sample, and ways to poke it."""
-
-    def __init__(self, root: Path, *args: str, ignoring_sigint: bool = False):
-        self.root = root
-        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "promisesite", "serve", "--port", "0", "--today", TODAY, *args],
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            # as a background job of a non-interactive shell (`nohup`, `cmd &`) starts
-            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignoring_sigint else None,
-        )
-        self.log: list[str] = []
-        self.url = ""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            if not line:
-                break
-            self.log.append(line)
-            found = re.search(r"at (http://127\.0\.0\.1:\d+/\S*)", line)
-            if found:
-                self.url = found.group(1)
-                break
-        assert self.url, "".join(self.log)
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
-                return response.status, response.read().decode("utf-8")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8")
-
-    def status(self) -> dict:
-        return json.loads(self.get("__promisesite/status")[1])
-
-    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 15) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            time.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {what}")
-
-    def page_has(self, path: str, text: str) -> Callable[[], bool]:
-        return lambda: text in self.get(path)[1]
-
-    def edit(self, relative: str, old: str, new: str) -> None:
-        path = self.root / relative
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-
-    def stop(self) -> tuple[int, str]:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            _, err = self.process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise
-        return self.process.returncode, "".join(self.log) + err
 
 
 @pytest.fixture
@@ -175,22 +104,52 @@ def test_broken_config_keeps_serving(served: Served) -> None:
     assert served.status()["error"] == ""
 
 
+NOISE = (
+    ".checkout-latency.md.swp",
+    "checkout-latency.md~",
+    ".#checkout-latency.md",
+    "4913",
+    "checkout-latency.md___jb_tmp___",
+    ".goutputstream-ABC123",
+)
+
+
 def test_editor_temp_files_are_ignored(served: Served) -> None:
-    generation = served.status()["generation"]
     folder = served.root / "promises/platform"
-    for name in (
-        ".checkout-latency.md.swp",
-        "checkout-latency.md~",
-        ".#checkout-latency.md",
-        "4913",
-        "checkout-latency.md___jb_tmp___",
-        ".goutputstream-ABC123",
-    ):
+    for name in NOISE:
         (folder / name).write_text("scratch")
-    time.sleep(0.5)  # ten times the quiet period: any rebuild would have happened by now
-    assert served.status()["generation"] == generation  # none: nothing a promise file changed
     served.edit(CHECKOUT, "under 300 ms", "under 290 ms")  # a real save after the noise
-    served.wait_for(served.page_has("promises/checkout-latency/", "under 290 ms"), "the real save")
+    served.settled()
+    assert "under 290 ms" in served.get("promises/checkout-latency/")[1]
+    rebuilds = [line for line in served.printed().splitlines() if " changed: " in line]
+    assert rebuilds and all(CHECKOUT in line for line in rebuilds), rebuilds  # the save, never the noise
+
+
+def test_the_watcher_never_reports_editor_noise(tmp_path: Path) -> None:
+    """watchdog on real files: the noise is written first, so its events come before the save's."""
+    import threading
+
+    from promisesite.serve.watcher import Watcher
+
+    seen: list[set[Path]] = []
+    saved = threading.Event()
+    real = tmp_path / "checkout-latency.md"
+
+    def callback(paths: set[Path], rescan: bool) -> None:
+        seen.append(paths)
+        if real in paths:
+            saved.set()
+
+    watch = Watcher([(tmp_path, True)], callback)
+    watch.start()
+    try:
+        for name in NOISE:
+            (tmp_path / name).write_text("scratch")
+        real.write_text("---\n")
+        assert saved.wait(120), "the save was never reported"
+    finally:
+        watch.stop()
+    assert {path.name for paths in seen for path in paths} == {real.name}
 
 
 def test_incremental_series_equals_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,7 +177,7 @@ def test_incremental_series_equals_a_clean_build(tmp_path: Path, monkeypatch: py
             lambda: not server.status()["errors"] and server.get("promises/admin-sso/")[1].count("10 years") > 0,
             "the last edit",
         )
-        time.sleep(0.3)  # let any trailing event settle
+        server.settled()
         served = tree_hashes(root / "served")
     finally:
         code, log = server.stop()
@@ -248,13 +207,11 @@ def test_never_serves_outside_the_output(served: Served) -> None:
 
 
 def test_ctrl_c_stops_cleanly_and_removes_the_temporary_folder(served: Served) -> None:
-    scratch = [line for line in served.log if "Serving" in line]
-    assert scratch
-    folders_before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("promisesite-serve-*"))
+    [scratch] = served.scratch.glob("promisesite-serve-*")  # serve's own TMPDIR: nobody else's folders
+    assert (scratch / "site/index.html").is_file()
     code, log = served.stop()
     assert code == 0 and "Stopped." in log
-    folders_after = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("promisesite-serve-*"))
-    assert len(folders_after) == len(folders_before) - 1
+    assert not scratch.exists()
 
 
 def test_falls_back_to_polling_when_native_watching_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,7 +233,7 @@ def test_falls_back_to_polling_when_native_watching_fails(tmp_path: Path, monkey
     try:
         assert watch.polling and "polling instead" in messages[0] and "max_user_watches" in messages[0]
         (folder / "a.md").write_text("x")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         while not seen and time.monotonic() < deadline:
             time.sleep(0.05)
         assert seen and folder / "a.md" in seen[0]
@@ -295,14 +252,14 @@ def test_open_page_reloads_by_itself_and_shows_broken_files(served: Served, brow
     expect(heading).to_have_text("Checkout p95 latency under 300 ms for the holiday peak")
     served.wait_for(lambda: served.status()["browsers"] == 1, "the page to listen for rebuilds")
     served.edit(CHECKOUT, "under 300 ms for the holiday peak", "under 200 ms for the holiday peak")
-    expect(heading).to_have_text("Checkout p95 latency under 200 ms for the holiday peak", timeout=15000)
+    expect(heading).to_have_text("Checkout p95 latency under 200 ms for the holiday peak", timeout=PATIENCE * 1000)
     path = served.root / CHECKOUT
     path.write_text(path.read_text().replace("status: promised", "status: in-flight"))
     overlay = page.locator("#promisesite-overlay")
-    expect(overlay).to_contain_text("P007", timeout=15000)
+    expect(overlay).to_contain_text("P007", timeout=PATIENCE * 1000)
     expect(overlay).to_contain_text(CHECKOUT)
     path.write_text(path.read_text().replace("status: in-flight", "status: promised"))
-    expect(overlay).to_have_count(0, timeout=15000)
+    expect(overlay).to_have_count(0, timeout=PATIENCE * 1000)
     assert problems == []
     page.close()
 

@@ -29,7 +29,7 @@ def test_every_module_imports_on_its_own_in_a_fresh_interpreter() -> None:
     names = [name for name in modules() if not name.endswith("__main__")]
 
     def imports(name: str) -> tuple[str, str]:
-        done = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True, text=True, timeout=120)
         return name, done.stderr.strip().splitlines()[-1] if done.returncode else ""
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:

@@ -41,7 +41,7 @@ def on_a_terminal(cwd: Path, *args: str, env: dict[str, str] | None = None) -> s
         if not chunk:
             break
         shown += chunk
-    process.wait(timeout=30)
+    process.wait(timeout=120)
     os.close(master)
     return shown.decode("utf-8", "replace")
 
@@ -144,7 +144,7 @@ def test_serve_colours_and_times_its_lines_on_a_terminal(tmp_path: Path) -> None
     os.close(slave)
     shown = ""
 
-    def read_until(text: str, timeout: float = 30) -> None:
+    def read_until(text: str, timeout: float = 120) -> None:
         nonlocal shown
         deadline = time.monotonic() + timeout
         while text not in shown and time.monotonic() < deadline:
@@ -160,7 +160,7 @@ def test_serve_colours_and_times_its_lines_on_a_terminal(tmp_path: Path) -> None
         read_until(" ms · write ")  # the edit's phases; the first build renders and writes in one phase
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+        process.wait(timeout=120)
         os.close(master)
     built = next(line for line in shown.splitlines() if "built:" in line)
     changed = next(line for line in shown.splitlines() if "checkout-latency.md changed" in line)

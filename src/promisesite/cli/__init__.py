@@ -6,13 +6,42 @@ any warning); 2 a usage or configuration error, or an internal failure — never
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from .. import __version__
-from . import build, changes, check, init, new, rules, schema, serve
+
+# Each command's module is imported when the command runs (or --help lists them): `check` in a
+# pre-commit hook should not pay for the site's templates and Markdown engines.
+COMMANDS = {
+    "check": "check",
+    "changes": "changes",
+    "build": "build",
+    "serve": "serve",
+    "init": "init",
+    "new": "new",
+    "rules": "rules",
+    "schema": "schema",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name, on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="promisesite")
 def cli() -> None:
     """Manage work as promises: check promise files in CI and publish them as a static site.
@@ -24,19 +53,6 @@ def cli() -> None:
       promisesite changes --base origin/main  what a pull request does to the promises
       promisesite rules P205                  why a rule exists, with an example
     """
-
-
-for _command in (
-    check.check,
-    changes.changes,
-    build.build,
-    serve.serve,
-    init.init,
-    new.new,
-    rules.rules,
-    schema.schema,
-):
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -97,7 +97,9 @@ def run(
         # written in within a millisecond or so, rather than after the default 5 ms slices pile up.
         sys.setswitchinterval(0.001)
         try:
-            server = DevServer((host, port), live.output, urls.base, live.lock, live.status, allowed_hosts={host})
+            server = DevServer(
+                (host, port), live.output, urls.base, live.lock, live.status, allowed_hosts={host}, inputs=live.inputs
+            )
         except OSError as error:
             raise ConfigError(
                 f"cannot listen on {host}:{port} ({error.strerror or error}): choose another "

@@ -6,6 +6,7 @@ finding on the document (P001 unreadable, P002 no front matter, P003 bad YAML).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Document:
     body: str = ""
     body_line: int = 1
     findings: list[Finding] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the bytes read ("" when none were): what this document was made from
 
     @property
     def readable(self) -> bool:
@@ -47,7 +49,9 @@ def read_document(path: Path, rel: str, root: Path | None = None, limit: int | N
     raw = read_bounded(path, limit, root)
     if isinstance(raw, Unreadable):
         return _unreadable(rel, raw.reason)
-    return parse_bytes(raw, rel)
+    doc = parse_bytes(raw, rel)
+    doc.digest = hashlib.sha256(raw).hexdigest()
+    return doc
 
 
 def parse_bytes(raw: bytes, rel: str) -> Document:

@@ -100,7 +100,7 @@ def builtin_lexicons() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _data() -> dict:
     text = resources.files("promisesite.rules").joinpath("lexicons.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's C parser when present
 
 
 def mask_mentions(text: str, parentheses: bool = True) -> str:

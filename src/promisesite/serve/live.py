@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -49,6 +50,7 @@ class FileState:
     findings: list[Finding]  # the per-file findings of the file as it is now
     current: Promise | None  # as it is now (None when unreadable)
     good: Promise | None  # the last version without a per-file error: the one the site shows
+    digest: str = ""  # SHA-256 of the bytes this state was read from
 
 
 @dataclass
@@ -126,7 +128,14 @@ class LiveSite:
         With `early`, a save of one promise first updates that promise's own page and calls
         `early` (so the browser showing it reloads at once), then works out the rest.
         """
-        paths = set(paths)
+        report = self._rebuild(set(paths), rescan, early)
+        if report.reason == "moved":
+            # A file or folder went away while it was read (a delete-and-rename save): read the
+            # folder again now, rather than wait for an event that may never come.
+            report = self._rebuild(set(paths), True, None)
+        return report
+
+    def _rebuild(self, paths: set[Path], rescan: bool, early: Callable[[Report], None] | None) -> Report:
         started = time.perf_counter()
         self.lock.acquire_write()
         try:
@@ -145,10 +154,13 @@ class LiveSite:
         except UserError as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
         except OSError as error:
+            if _inside(error.filename, self.output):
+                message = f"cannot write into {self.output}/ ({error.strerror or error})"
+            else:
+                message = f"{error.filename or 'a file'} changed while it was read ({error.strerror or error})"
             report = Report(
-                "output",
-                error=f"cannot write into {self.output}/ ({error.strerror or error}): "
-                "the pages served are those of the last good rebuild",
+                "output" if _inside(error.filename, self.output) else "moved",
+                error=f"{message}: the pages served are those of the last good rebuild",
                 findings=self.last.findings,
             )
         finally:
@@ -168,6 +180,11 @@ class LiveSite:
             "errors": [asdict(f) for f in last.errors],
             "warnings": sum(1 for f in last.findings if not f.is_error),
         }
+
+    def inputs(self) -> dict[str, str]:
+        """Each promise file of the site as served now, with the SHA-256 of the bytes it was built
+        from: a client that knows what it wrote can tell when serve has built it."""
+        return {rel: state.digest for rel, state in sorted(self.files.items())}
 
     # --- full and incremental rebuilds ----------------------------------------------------------
 
@@ -260,7 +277,10 @@ class LiveSite:
         before = self.files.get(rel)
         if before is None or before.good is None:
             return None
-        modified = path.stat().st_mtime_ns  # before reading: a save in between must not look read
+        try:
+            modified = path.stat().st_mtime_ns  # before reading: a save in between must not look read
+        except OSError:
+            return None  # gone again (a delete-and-rename save in progress): the whole rebuild sees it
         assert self.context is not None
         state = self._read(rel, path, config, self.context, before)
         self._first_read = (rel, modified, state)
@@ -338,10 +358,11 @@ class LiveSite:
                     return first[2]  # read a moment ago by _first_page, and not changed since
             except OSError:
                 pass
-        promise, findings = check_document(read_document(path, rel, config.repository, config.max_file_size), context)
+        document = read_document(path, rel, config.repository, config.max_file_size)
+        promise, findings = check_document(document, context)
         broken = promise is None or any(f.is_error for f in findings)
         good = old.good if broken and old is not None else (None if broken else promise)
-        return FileState(findings, promise, good)
+        return FileState(findings, promise, good, document.digest)
 
     def _ledger(self, states: dict[str, FileState], config: Config, context: Context) -> tuple[Ledger, list[Finding]]:
         shown = [state.good for state in states.values() if state.good is not None]
@@ -418,6 +439,14 @@ class Phases:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
+
+
+def _inside(name: object, folder: Path) -> bool:
+    """Whether an OSError's file name lies in `folder` (or names none: writing is all that is left)."""
+    if not isinstance(name, (str, bytes, os.PathLike)):
+        return True
+    path = Path(os.fsdecode(name)).absolute()
+    return path == folder.absolute() or folder.absolute() in path.parents
 
 
 def _path(ledger: Ledger, promise_id: str) -> str:

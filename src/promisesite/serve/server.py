@@ -71,9 +71,11 @@ class DevServer(ThreadingHTTPServer):
         gate: ReadWriteLock,
         status: Callable[[], dict],
         allowed_hosts: Iterable[str] = (),
+        inputs: Callable[[], dict[str, str]] | None = None,
     ):
         super().__init__(address, Handler)
         self.root, self.base, self.gate, self.report, self.hub = root, base, gate, status, Hub()
+        self.inputs = inputs  # name → digest of each input the folder was built from, on request
         self.allowed_hosts = {name.lower().strip("[]") for name in allowed_hosts} | {"localhost"}
         self.closing = False
         self.script = resources.files("promisesite.serve").joinpath("reload.js").read_bytes()
@@ -150,7 +152,10 @@ class Handler(BaseHTTPRequestHandler):
         if path == base + ENDPOINT + "reload.js":
             return self.reply(200, self.server.script, "text/javascript; charset=utf-8", head)
         if path == base + ENDPOINT + "status":
-            return self.reply(200, json.dumps(self.server.status()).encode(), "application/json", head)
+            status = self.server.status()
+            if "inputs" in urlsplit(self.path).query.split("&") and self.server.inputs is not None:
+                status["inputs"] = self.server.inputs()
+            return self.reply(200, json.dumps(status).encode(), "application/json", head)
         if path + "/" == base:
             return self.redirect(base)
         if not path.startswith(base):
