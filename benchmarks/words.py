@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Precision and recall of the word rules on real statements labelled vague or clear.
 
-    python benchmarks/words.py [--split dev|heldout|all] [--errors] [--data FILE ...]
+    python benchmarks/words.py [--split dev|heldout|all] [--set published|everyday|all] [--errors] [--data FILE ...]
 
 Each statement of tests/data/statements.jsonl (real conditions of satisfaction, acceptance
 criteria, service commitments and key results, each with its public source) becomes the one
@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from promisesite.check import check_document, context_of  # noqa: E402
 from promisesite.config import Config  # noqa: E402
 from promisesite.read.document import parse_text  # noqa: E402
-from promisesite.rules.words import _Statement, compiled, mask_mentions  # noqa: E402
+from promisesite.rules.statement import Statement  # noqa: E402
+from promisesite.rules.words import compiled  # noqa: E402
 
 ERROR_RULES = ("P202", "P203", "P204", "P205")
 ERROR_KINDS = {"placeholder", "hedge", "vague-time", "unmeasurable"}  # the labels' names for what P202–P205 catch
@@ -60,10 +61,7 @@ def judge(statements: list[dict]) -> list[dict]:
 def _has_lexicon_word(text: str) -> bool:
     """Whether the text holds a phrase of the lexicons at all, before its context is judged."""
     lexicon = compiled()
-    return any(
-        hit.category not in ("comparator", "bound")
-        for hit in lexicon._phrases(_Statement(text, mask_mentions(text), lexicon))
-    )
+    return any(hit.category not in ("comparator", "bound") for hit in Statement.of(text, lexicon).phrases)
 
 
 def report(statements: list[dict], title: str, errors: bool) -> None:
@@ -119,14 +117,19 @@ def report(statements: list[dict], title: str, errors: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--set", choices=["published", "everyday", "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="list every false alarm and miss")
     parser.add_argument("--data", type=Path, nargs="*", default=[ROOT / "tests/data/statements.jsonl"])
     args = parser.parse_args()
     statements = [json.loads(line) for path in args.data for line in path.read_text().splitlines() if line.strip()]
     judge(statements)
     splits = sorted({s["split"] for s in statements}) if args.split == "all" else [args.split]
-    for split in splits:
-        report([s for s in statements if s["split"] == split], f"split {split}", args.errors)
+    sets = sorted({s.get("set", "published") for s in statements}) if args.set == "all" else [args.set]
+    for kind in sets:
+        for split in splits:
+            chosen = [s for s in statements if s["split"] == split and s.get("set", "published") == kind]
+            if chosen:
+                report(chosen, f"{kind} statements, split {split}", args.errors)
 
 
 if __name__ == "__main__":

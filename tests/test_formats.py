@@ -19,7 +19,7 @@ FINDING_KEYS = {"path", "line", "column", "code", "name", "level", "message"}
 @pytest.fixture
 def mixed(repo: Repo) -> Repo:
     """One file with an error and a warning, one clean file, one with only a warning."""
-    repo.promise("bad.md", due="Q4", done_when=["the runbook is fairly complete"])
+    repo.promise("bad.md", due="Q4", done_when=["the runbook covers the 4 rollback steps fairly completely"])
     repo.promise("good.md")
     repo.promise("risky.md", confidence="low")
     return repo

@@ -224,16 +224,19 @@ CASES = [
     # P206 weasel (a warning: exit 0)
     (
         "fairly",
-        one(done_when=["p95 below 300 ms", "the runbook has a fairly complete section on rollbacks"]),
+        one(done_when=["p95 below 300 ms", "the runbook has a fairly complete section on the 4 rollback steps"]),
         "P206",
         "warning",
         12,
     ),
-    ("etc", one(done_when=["the export has invoice, date, amount etc."]), "P206", "warning", 11),
+    ("etc", one(done_when=["the export has 1 row per invoice: date, amount etc."]), "P206", "warning", 11),
+    # without evidence beside it, a weasel word is P205 (an error)
+    ("weasel-alone", one(done_when=["the runbook is fairly complete"]), "P205", "error", 11),
+    ("weasel-alone-not-P206", one(done_when=["the runbook is fairly complete"]), "P206", None, None),
     (
         "weasel-waived",
         one(
-            done_when=["the runbook has a fairly complete section"],
+            done_when=["the runbook has a fairly complete section on the 4 rollback steps"],
             waivers=[{"rule": "P206", "reason": "quoting the runbook's own title"}],
         ),
         "P206",
@@ -243,7 +246,7 @@ CASES = [
     (
         "waived-by-name",
         one(
-            done_when=["the runbook has a fairly complete section"],
+            done_when=["the runbook has a fairly complete section on the 4 rollback steps"],
             waivers=[{"rule": "weasel", "reason": "quoting the runbook's own title"}],
         ),
         "P206",
@@ -252,17 +255,24 @@ CASES = [
     ),
     ("longest-match-wins", one(done_when=["alerts are routed as appropriate"]), "P206", None, None),
     ("longest-match-is-hedge", one(done_when=["alerts are routed as appropriate"]), "P203", "error", 11),
-    # P207 no-end-state (a warning)
+    # P207 no-end-state (a warning): an activity beside evidence that is not an end state
     (
-        "activity-only",
-        one(done_when=["p95 below 300 ms", "gather feedback from the pilot teams"]),
+        "activity-beside-a-cadence",
+        one(done_when=["p95 below 300 ms", "monitor the error rate of POST /checkout every Monday"]),
         "P207",
         "warning",
         12,
     ),
     (
-        "activity-with-result",
-        one(done_when=["gather feedback from the 4 pilot teams in the survey by 2026-12-01"]),
+        "activity-alone-is-P205",
+        one(done_when=["p95 below 300 ms", "gather feedback from the pilot teams"]),
+        "P205",
+        "error",
+        12,
+    ),
+    (
+        "activity-with-end-state",
+        one(done_when=["gather feedback from the 4 pilot teams until the survey results are published in the wiki"]),
         "P207",
         None,
         None,
@@ -414,8 +424,9 @@ def test_strict_fails_on_any_warning(repo: Repo) -> None:
 
 
 def test_a_waiver_silences_only_its_own_file(repo: Repo) -> None:
-    waived = {"done_when": ["the runbook is fairly complete"], "waivers": [{"rule": "P206", "reason": "quoted"}]}
-    files(a=waived, b={"done_when": ["the runbook is fairly complete"]})(repo)
+    weasel = ["the runbook covers the 4 rollback steps fairly completely"]
+    waived = {"done_when": weasel, "waivers": [{"rule": "P206", "reason": "quoted"}]}
+    files(a=waived, b={"done_when": weasel})(repo)
     assert [f["path"] for f in repo.check().findings if f["code"] == "P206"] == ["promises/b.md"]
 
 

@@ -103,30 +103,57 @@ def vague_time(promise: Promise, context: Context) -> Found:
     "P205",
     "unmeasurable",
     ERROR,
-    "The title or a condition says improve, reduce, faster, easier, robust, investigate … with no measure.",
-    why='"Improve the onboarding docs" is a direction, not a result: any change satisfies it and none '
-    'does, and "a smooth upgrade" is a judgement, not a test. A condition the customer can check states how '
-    "far: a number, a date, a comparator with a quantity (under 2 s, at least 3), a baseline (faster than "
-    "today's release), or the observable result instead of the activity.",
-    bad="done_when:\n  - improve the onboarding documentation",
-    good="done_when:\n  - a new engineer completes the onboarding guide in under 2 hours without help",
+    "The title or a condition states a direction, an evaluation or an activity and carries nothing the "
+    "customer could check: no measure, no reference, no observable end state.",
+    why='"Improve the onboarding docs" is a direction, not a result: any change satisfies it and none does. '
+    '"The app is stable" and "stakeholders are aligned" are judgements: promiser and customer will judge '
+    "differently on the due date. A condition the customer can check carries evidence: a number, a date or a "
+    "cadence with one, a comparator with a quantity (under 2 s, at least 3), a baseline (faster than today's "
+    "release, from 2.1% to 2.5%), a reference someone can open (a URL, a ticket, a path, a version), or the "
+    "observable end state of a named thing (PR #482 is merged, GET /orders returns 401 without a token).",
+    bad="done_when:\n  - the app is stable\n  - improve the onboarding documentation",
+    good="done_when:\n  - the crash-free session rate in the App Store console is at least 99.5% for 14 days\n"
+    "  - a new engineer completes the onboarding guide in under 2 hours without help",
 )
 def unmeasurable(promise: Promise, context: Context) -> Found:
     for text, keys, where in _texts(promise):
-        found = next((hit for hit in context.hits(text) if hit.category == "unmeasurable"), None)
+        found = next(
+            (
+                hit
+                for hit in context.hits(text)
+                if hit.category == "unmeasurable" and (hit.kind != "nothing" or keys[0] == "done_when")
+            ),
+            None,
+        )
         if found is not None:
             yield (
                 _column(promise, keys, found.start),
-                f"`{found.phrase}` in {where} cannot be checked: say how far, with a number, a date or a "
-                'comparator (e.g. "to under 2 seconds"), or state the observable result instead of the activity',
+                f"`{found.phrase}` in {where} " + _ADVICE[found.kind or "direction"],
             )
+
+
+_ADVICE = {
+    "direction": "is a direction with no measure: say how far, with a number, a date or a comparator "
+    '(e.g. "to under 2 seconds"), or a baseline ("from 2.1% to 2.5%")',
+    "evaluation": "is a judgement the customer cannot check: say what they will observe, e.g. a number "
+    '("error rate below 0.1% for 7 days"), a reference ("passes the checklist in docs/release.md") or an '
+    'end state ("users can export invoices from the billing page")',
+    "activity": "is an activity with no end state and nothing to check: say what will be true when it is done "
+    '(e.g. "the 4 pilot teams have each answered the survey")',
+    "nothing": "names nothing the customer can check: no measure, no reference, no observable end state. "
+    'Say what they will see on the due date, e.g. "the macOS build is signed and passes Gatekeeper" or '
+    '"the export has one row per invoice"',
+    "weasel": "is vague and nothing beside it can be checked: say how much or how many, or name the standard "
+    '(e.g. "reviewed by 2 maintainers", "meets WCAG 2.2 AA")',
+}
 
 
 @rule(
     "P206",
     "weasel",
     WARNING,
-    "very, fairly, quite, usually, several, robust, seamless, significant, etc. … in the title or a condition.",
+    "very, fairly, quite, usually, several, robust, seamless, significant, etc. … in a title or condition that "
+    "otherwise carries checkable evidence (without any, it is P205).",
     why='Weasel words sound precise and are not: "fairly complete", "robust", "several". Each is a place '
     "where promiser and customer will disagree later. A warning, because sometimes the word is exactly "
     "right; waive it in the file with a reason when it is.",
@@ -172,7 +199,8 @@ def _column(promise: Promise, keys: tuple[str | int, ...], offset: int) -> Posit
     "P207",
     "no-end-state",
     WARNING,
-    "A condition is an activity with no end state: gather, monitor, track, discuss, continue to … .",
+    "A condition names an activity (gather, monitor, track, discuss, continue to …) beside evidence that does not "
+    "say what will be true (without any evidence, it is P205).",
     why='An activity can go on for ever and be done on any day: "gather feedback from developers" is met by one '
     "conversation or by none. A condition says what will be true when the activity has done its work: a "
     "result, a deliverable, or a measure of how much and how often. A warning, because some activities are the "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..model import History, Position, Promise, Registry
-from .words import Hit, Lexicon
+from .words import Hit, Lexicon, scan
 
 ERROR, WARNING = "error", "warning"
 
@@ -49,7 +50,7 @@ class Context:
     revision: str = ""  # the base revision as the user named it
 
     def __post_init__(self) -> None:
-        self.hits: Callable[[str], list[Hit]] = lru_cache(maxsize=256)(self.lexicon.scan)
+        self.hits: Callable[[str], list[Hit]] = lru_cache(maxsize=256)(functools.partial(scan, self.lexicon))
         self.shared: dict[str, Any] = {}  # what rules that judge the same promises work out once
 
 
