@@ -90,7 +90,10 @@ def test_a_body_that_breaks_the_engine_does_not_break_the_next() -> None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack()) + 50)  # low enough that this body's nesting breaks the engine
     try:
-        assert "plain text" in render(deep)
+        # Python-Markdown before 3.11 raises RecursionError here (shown as plain text); later ones give up
+        # on the list themselves. Either way the body is shown, as text, and the engine is left working.
+        shown = render(deep)
+        assert "Shown as plain text" in shown or shown.startswith("<p>- level")
     finally:
         sys.setrecursionlimit(limit)
     assert render("*emphasis* and [a link](https://a.example/)") == (

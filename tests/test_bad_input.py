@@ -105,7 +105,17 @@ def test_symlink_outside_the_repository_is_not_followed(repo: Repo, tmp_path_fac
     outside.write_text(promise_text())
     (repo.root / "promises" / "link.md").symlink_to(outside)
     [finding] = repo.check().findings
-    assert finding["code"] == "P001" and "outside the repository" in finding["message"]
+    assert finding["code"] == "P001" and "symbolic link" in finding["message"]
+
+
+def test_a_promise_file_is_a_file_of_its_own_never_a_link(repo: Repo) -> None:
+    """A link to a file elsewhere in the repository would change without `git diff -- promises/` seeing it."""
+    (repo.root / "notes").mkdir()
+    (repo.root / "notes/real.md").write_text(promise_text())
+    (repo.root / "promises" / "checkout.md").symlink_to(repo.root / "notes/real.md")
+    [finding] = repo.check().findings
+    assert (finding["code"], finding["path"], finding["line"]) == ("P001", "promises/checkout.md", 1)
+    assert "replace the link with the file itself" in finding["message"]
 
 
 def test_conformance_suite(tmp_path: Path) -> None:

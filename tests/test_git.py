@@ -107,15 +107,15 @@ def test_changed_conditions_need_an_entry_that_says_so(
         assert found[0]["line"] == line_of(repo, "checkout.md", "done_when:")
 
 
-def test_renames_are_followed(repo: Repo, git: Git) -> None:
-    repo.promise("old-name.md", id=None)
+def test_moves_are_followed_by_id(repo: Repo, git: Git) -> None:
+    repo.promise("platform/checkout.md", id=None)
     git.commit("promise")
-    git("mv", "promises/old-name.md", "promises/new-name.md")
-    text = (repo.root / "promises/new-name.md").read_text().replace("due: 2026-12-15", "due: 2027-02-01")
-    (repo.root / "promises/new-name.md").write_text(text)
-    git.commit("rename and move the date")
+    git("mv", "promises/platform", "promises/web")
+    text = (repo.root / "promises/web/checkout.md").read_text().replace("due: 2026-12-15", "due: 2027-02-01")
+    (repo.root / "promises/web/checkout.md").write_text(text)
+    git.commit("move and move the date")
     result = repo.check("--base", "HEAD~1")
-    assert [(f["path"], f["code"]) for f in result.findings] == [("promises/new-name.md", "P403")]
+    assert [(f["path"], f["code"]) for f in result.findings] == [("promises/web/checkout.md", "P403")]
 
 
 def test_named_files_report_alone_while_cross_file_rules_see_the_folder(repo: Repo, git: Git) -> None:

@@ -130,12 +130,21 @@ def test_deleting_a_promise_is_caught(repo: Repo, git: Git, status: str, level: 
     assert result.exit_code == (1 if level == "error" else 0)
 
 
-def test_a_rename_is_not_a_deletion(repo: Repo, git: Git) -> None:
+def test_a_move_to_another_folder_is_not_a_deletion(repo: Repo, git: Git) -> None:
+    repo.promise("platform/checkout.md")
+    git.commit("promise")
+    git("branch", "base")
+    git("mv", "promises/platform", "promises/web")
+    assert codes(repo, "--base", "base") == []
+
+
+def test_a_new_file_name_is_a_new_id_and_the_old_one_is_gone(repo: Repo, git: Git) -> None:
+    """The id is the file name: renaming the file ends the old promise's page and links."""
     repo.promise("old-name.md")
     git.commit("promise")
     git("branch", "base")
     git("mv", "promises/old-name.md", "promises/new-name.md")
-    assert codes(repo, "--base", "base") == []
+    assert codes(repo, "--base", "base") == ["P409"]
 
 
 def test_a_silent_move_pushed_to_main_is_shown_and_counted_against_the_earlier_date(repo: Repo, git: Git) -> None:

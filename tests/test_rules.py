@@ -277,6 +277,17 @@ CASES = [
         None,
         None,
     ),
+    # P412 unpromised-close, P413 record-waiver (the record)
+    ("withdrawn-after-promise", one(status="withdrawn"), "P412", "error", 6),
+    ("withdrawn-request", one(status="withdrawn", promised=None, done_when=None), "P412", None, None),
+    (
+        "record-waived",
+        one(waivers=[{"rule": "P408", "reason": "a typo in the old date"}]),
+        "P413",
+        "error",
+        None,
+    ),
+    ("word-rule-waived", one(waivers=[{"rule": "P206", "reason": "quoting the runbook"}]), "P413", None, None),
     # P301 self-promise
     ("self", one(customer="ana.lima"), "P301", "error", 4),
     ("self-other-spelling", one(customer="Ana-Lima"), "P301", "error", 4),
@@ -341,6 +352,30 @@ CASES = [
     ("late-without-cause", one(**LATE), "P410", "warning", 6),
     ("late-with-cause", one(**LATE, cause="dependency"), "P410", None, None),
     ("kept-needs-no-cause", one(**{**LATE, "delivered": "2026-11-01"}), "P410", None, None),
+    # P011 text-cut-by-comment: YAML drops ` #…` after a plain value
+    ("title-cut", raw(promise_text().replace("title: Checkout", "title: Bug #4512 checkout", 1)), "P011", "error", 2),
+    (
+        "condition-cut",
+        raw(promise_text(done_when=["x"]).replace("  - x", "  - issue #4512 is closed and deployed")),
+        "P011",
+        "error",
+        11,
+    ),
+    ("help-with-no-comment", one(help="ask bo.chen"), "P011", None, None),
+    ("quoted-is-kept", one(title='"Bug #4512 closed and the fix deployed to production"'), "P011", None, None),
+    (
+        "comment-after-a-handle",
+        raw(promise_text().replace("promiser: ana.lima", "promiser: ana.lima  # the on-call")),
+        "P011",
+        None,
+        None,
+    ),
+    # P012 title-too-long
+    ("title-201", one(title="Checkout p95 latency under 300 ms " + "x" * 180), "P012", "error", 2),
+    ("title-200", one(title="Checkout p95 latency under 300 ms " + "x" * 166), "P012", None, None),
+    # P014 config-in-source
+    ("config-in-source", raw("title: x\n", "platform/promisesite.yaml"), "P014", "error", 1),
+    ("config-at-top", one(), "P014", None, None),
     # P501 unknown-parent
     ("dangling-serves", one(serves="holiday-readiness"), "P501", "error", 13),
     ("serves-existing", files(child={"serves": "parent"}, parent={}), "P501", None, None),
@@ -375,6 +410,13 @@ def test_rule(repo: Repo, setup, code: str, level: str | None, line: int | None)
     if line is not None:
         assert line in {f["line"] for f in hits}, hits
     assert result.exit_code == (1 if any(f["level"] == "error" for f in result.findings) else 0)
+
+
+def test_the_record_rules_are_those_the_catalogue_marks() -> None:
+    from promisesite.rules import RECORD_CODES
+    from promisesite.rules.history import _RECORD
+
+    assert RECORD_CODES == _RECORD == {"P403", "P406", "P407", "P408", "P409", "P411", "P412"}
 
 
 def test_every_implemented_rule_has_a_firing_and_a_silent_case() -> None:

@@ -27,6 +27,7 @@ def promisesite(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def sample(repo: Repo) -> Path:
     copy_sample(repo.root)
     repo.promise("platform/vague.md", title="Improve checkout soon", team="platform")
+    Git(repo.root)("init", "-q")  # the search climbs inside a git work tree only
     return repo.root
 
 
@@ -106,3 +107,39 @@ def test_a_named_file_outside_the_source_folder_is_said_to_stay_unpublished(samp
     assert "never published: move it into promises/ (e.g. `git mv drafts/refunds.md promises/`)" in finding["message"]
     inside = promisesite(sample, "check", "--format", "json", "--today", TODAY, "promises/platform/load-test.md")
     assert json.loads(inside.stdout) == []
+
+
+def test_outside_a_work_tree_only_the_current_folder_is_searched(tmp_path: Path) -> None:
+    (tmp_path / "promisesite.yaml").write_text("title: Another user's promises\nrules:\n  P205: off\n")
+    inner = tmp_path / "mine"
+    (inner / "promises").mkdir(parents=True)
+    Repo(inner).promise("vague.md", title="Improve checkout", done_when=["checkout is faster"])
+    done = promisesite(inner, "check", "--today", TODAY)
+    assert done.returncode == 1 and "P205" in done.stdout, done.stdout + done.stderr  # not switched off from above
+
+
+def test_a_config_inside_the_source_folder_is_never_used_and_is_p014(sample: Path) -> None:
+    platform = sample / "promises/platform"
+    (platform / ".t").mkdir()
+    (platform / ".t/base.html").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    (platform / "promisesite.yaml").write_text("templates: .t\nrules:\n  P205: off\n  P204: off\n")
+    below = promisesite(platform, "check", "--format", "json", "--today", TODAY)
+    at_root = promisesite(sample, "check", "--format", "json", "--today", TODAY)
+    assert below.returncode == at_root.returncode == 1
+    assert json.loads(below.stdout) == json.loads(at_root.stdout)  # the root's config, from the sub-folder too
+    codes = {(f["path"], f["code"], f["line"]) for f in json.loads(at_root.stdout)}
+    assert ("promises/platform/promisesite.yaml", "P014", 1) in codes
+    assert ("promises/platform/vague.md", "P205", 2) in codes  # its rules were not switched off
+    built = promisesite(platform, "build", "--today", TODAY, "--allow-errors")
+    assert (sample / "site/index.html").is_file(), built.stderr  # built with the root's config and theme
+    assert "__subclasses__" not in (sample / "site/index.html").read_text()
+    assert not (platform / "site").exists()
+
+
+def test_a_nested_project_outside_the_source_folder_keeps_its_own_config(sample: Path) -> None:
+    team = sample / "handbook"
+    (team / "promises").mkdir(parents=True)
+    (team / "promisesite.yaml").write_text("title: Handbook promises\n")
+    Repo(team).promise("only.md")
+    done = promisesite(team, "check", "--format", "json", "--today", TODAY)
+    assert done.returncode == 0 and json.loads(done.stdout) == [], done.stdout + done.stderr

@@ -24,7 +24,7 @@ from .read.files import Sources, walk
 from .read.git import GitError
 from .read.history import Base, read_base, read_history
 from .read.promise import build_promise
-from .rules import BY_CODE, KEPT_KEYS, KEPT_PREFIXES, KEPT_SUFFIXES, of_scope
+from .rules import BY_CODE, KEPT_KEYS, KEPT_PREFIXES, KEPT_SUFFIXES, RECORD_CODES, of_scope
 from .rules.reading import OUTSIDE_SOURCE
 from .rules.rule import Context, Scope
 from .rules.words import compiled
@@ -76,7 +76,7 @@ def context_of(
 def history_of(config: Config, files: Iterable[str] | None = None) -> History:
     """What git recorded of the source folder's promise files (read once per build)."""
     names = config.sources().files if files is None else files
-    return read_history(config.source, config.root, names, config.max_file_size)
+    return read_history(config.source, config.root, names, config.max_file_size, config.record_since)
 
 
 def check_document(doc: Document, context: Context) -> tuple[Promise | None, list[Finding]]:
@@ -177,10 +177,10 @@ def run_check(
             "run `promisesite init`, or set `source:` in promisesite.yaml"
         )
     else:
-        reported = [*files, *problems]
+        reported = [*files, *problems, *sources.configs]
     context = context_of(config, today, history)
     promises, findings = check_files(files, config, context, keep_bodies=keep_bodies)
-    findings.extend(Sources(problems=problems).findings())
+    findings.extend(Sources(problems=problems, configs=sources.configs).findings())
     source = config.relative(config.source).rstrip("/")
     findings.extend(
         OUTSIDE_SOURCE.at(
@@ -192,8 +192,11 @@ def run_check(
         for rel in outside
     )
     if base is not None:
-        was = _base(config, today, base)
+        # Every file read now counts, broken or not: a promise broken mid-edit is not a deleted one.
+        now = {Path(rel).stem: rel for rel in reversed(sorted(files))} | {p.id: p.path for p in promises}
+        was = _base(config, today, base, now)
         context.base, context.deleted, context.revision = was.changed, was.deleted, base
+        context.base_date = was.date
         if not paths:
             reported.extend(was.deleted)  # a deleted file is reported on the path it had
     findings.extend(check_together(promises, context))
@@ -237,9 +240,9 @@ def _named(
     return reported
 
 
-def _base(config: Config, today: dt.date, revision: str) -> Base:
+def _base(config: Config, today: dt.date, revision: str, now: dict[str, str]) -> Base:
     try:
-        return read_base(config.source, config.root, revision, config.registry, today, config.max_file_size)
+        return read_base(config.source, config.root, revision, config.registry, today, config.max_file_size, now)
     except GitError as error:
         raise UsageError(
             f"--base {revision}: {error}: name a branch, tag or commit that git knows here; in CI, "
@@ -251,7 +254,7 @@ def settle(
     promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config, strict: bool
 ) -> CheckResult:
     """Apply waivers and configured levels, and keep the reported files' findings, sorted."""
-    waivers = {p.path: {w.rule for w in p.waivers} for p in promises}
+    waivers = {p.path: {w.rule for w in p.waivers} - RECORD_CODES for p in promises}
     wanted = set(reported)
     kept: list[Finding] = []
     waived: dict[str, list[Finding]] = {}

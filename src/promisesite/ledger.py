@@ -249,7 +249,7 @@ class Ledger:
     def last_change(self, promise: Promise) -> dt.date | None:
         """When the promise last changed: its newest commit, or else the newest date written in it."""
         history = self.history.of(promise.path)
-        if history is not None:
+        if history is not None and history.changed.date:
             return dt.date.fromisoformat(history.changed.date)
         written = [promise.requested, promise.promised, promise.delivered, promise.accepted, promise.closed]
         written += [entry.on for entry in promise.renegotiations]

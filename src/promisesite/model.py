@@ -144,6 +144,14 @@ CONFIDENCES = ("high", "medium", "low")
 # Why promises are missed: the Last Planner System's reasons for non-completion, in plain words.
 CAUSES = ("dependency", "capacity", "scope", "information", "quality", "external", "estimate")
 MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")  # the dates of the conversation
+_STATUS_MILESTONE = {
+    Status.REQUESTED: "requested",
+    Status.PROMISED: "promised",
+    Status.DELIVERED: "delivered",
+    Status.ACCEPTED: "accepted",
+    Status.REVOKED: "closed",
+    Status.CANCELLED: "closed",
+}
 
 RENEGOTIATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("on", Kind.DATE, "When the new date was agreed."),
@@ -184,6 +192,7 @@ class Renegotiation:
 class Waiver:
     rule: str  # the code, e.g. P206, whichever way the file named it
     reason: str
+    key: str = field(default="", compare=False)  # where it stands: `waivers.0`
 
 
 @dataclass(frozen=True)
@@ -231,6 +240,11 @@ class Promise:
     def is_open(self) -> bool:
         return self.status is not None and self.status.is_open
 
+    @property
+    def status_milestone(self) -> str:
+        """The milestone date the status sets when it is reached (`delivered` for delivered), or ""."""
+        return _STATUS_MILESTONE.get(self.status, "") if self.status is not None else ""
+
     def overdue_on(self, today: dt.date, due: dt.date | None = None) -> bool:
         """Promised (or delivered, not yet accepted), its due date (or `due`, the date in force) before
         today, and not delivered on or before it: the one meaning of "overdue" for the rules (P404),
@@ -265,6 +279,8 @@ class Person:
     handle: str
     name: str = ""
     email: str = ""
+    github: str = ""  # the forge accounts that sign off in review (`promisesite codeowners`)
+    gitlab: str = ""
 
 
 @dataclass(frozen=True)
@@ -272,6 +288,8 @@ class Team:
     handle: str
     name: str = ""
     members: tuple[str, ...] = ()
+    github: str = ""  # e.g. `@northwind/payments`
+    gitlab: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,7 +340,7 @@ class Event:
     """One commit's mark on one file: created, a status change, a due-date move or a rename."""
 
     kind: str  # "created", "status", "due", "renamed"
-    date: str  # YYYY-MM-DD, the author date
+    date: str  # YYYY-MM-DD, the author date; "" when git's date is none a calendar holds
     timestamp: int
     author: str
     email: str
@@ -330,10 +348,14 @@ class Event:
     old: str = ""
     new: str = ""
     recorded: bool = True  # a due-date move: whether an appended renegotiation entry records it
+    committer_email: str = ""  # who made the commit, when it is not the author
+    imported: bool = False  # made before `record_since`: the import of promises kept elsewhere, not judged
 
     @property
     def stamp(self) -> str:
-        """The author time in UTC, as Atom and sitemaps write it."""
+        """The author time in UTC, as Atom and sitemaps write it ("" when the date is unknown)."""
+        if not self.date:
+            return ""
         return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

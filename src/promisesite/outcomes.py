@@ -43,6 +43,8 @@ def outcome(promise: Promise, today: dt.date, due: dt.date | None = None) -> Out
     due = due or promise.due
     if status is Status.REVOKED:
         return Outcome.BROKEN
+    if status in (Status.DECLINED, Status.WITHDRAWN) and promise.promised is not None:
+        return Outcome.BROKEN  # a promise that was made and ended undelivered, whatever it is called (P412)
     if status is Status.ACCEPTED:
         if due is None or delivered is None:
             return None

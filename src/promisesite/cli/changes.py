@@ -44,6 +44,6 @@ def changes(base: str, output_format: str, today: str | None, config_file: Path 
       promisesite changes --base "$(git merge-base origin/main HEAD)" --format json
     """
     config = load_config(config_file)
-    result = run_check(config, resolve_today(today), keep_bodies=False, base=base)
+    result = run_check(config, resolve_today(today), keep_bodies=True, base=base)  # notes edits are shown too
     click.echo(RENDER[output_format](describe(result), base), nl=False)
     sys.exit(result.exit_code())

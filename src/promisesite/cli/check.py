@@ -76,7 +76,7 @@ def check(
         if history.note:
             TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")
     result = run_check(
-        config, resolve_today(today), list(paths), strict=strict, keep_bodies=False, base=base, history=history
+        config, resolve_today(today), list(paths), strict=strict, keep_bodies=bool(base), base=base, history=history
     )
     TERMINAL.detail(
         f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"

@@ -16,9 +16,10 @@ from ..rules import lookup, suggest
 from ..rules.words import CATEGORIES
 from ..text import did_you_mean
 from .errors import ConfigError
-from .paths import joined
+from .paths import EXAMPLES, joined
 from .settings import (
     ACCOUNTING,
+    CODEOWNERS,
     CONFIG_NAME,
     KEYS,
     LEVELS,
@@ -36,17 +37,40 @@ _HANDLE = re.compile(HANDLE_PATTERN)
 def find_config(cwd: Path) -> tuple[Path | None, Path]:
     """`promisesite.yaml` in `cwd` or the nearest folder above it, as git, ruff and MkDocs find
     theirs, and the folder a site without one is rooted in: the top of the git work tree, else
-    `cwd`. The search stops at that top, so a config outside the repository is never picked up."""
-    folder = Path(os.path.abspath(cwd))
-    while True:
+    `cwd`. The search never leaves the work tree (outside one it looks in `cwd` only), and a config
+    inside the source folder of a config above it (or of the default `promises/` at the top) is
+    never used: a pull request can add one there, and it must not take over (P014 reports it)."""
+    here = Path(os.path.abspath(cwd))
+    top = next((folder for folder in (here, *here.parents) if os.path.lexists(folder / ".git")), None)
+    if top is None:
+        candidate = here / CONFIG_NAME
+        return (candidate if os.path.lexists(candidate) else None), here
+    chain = [here, *here.parents]
+    folders = chain[: chain.index(top) + 1][::-1]  # from the top down to cwd
+    found: Path | None = None
+    sources = [top / EXAMPLES["source"]]  # the source folder of the site rooted at the top without a config
+    for folder in folders:
         candidate = folder / CONFIG_NAME
-        if os.path.lexists(candidate):
-            return candidate, folder
-        if os.path.lexists(folder / ".git"):
-            return None, folder
-        if folder.parent == folder:
-            return None, Path(os.path.abspath(cwd))
-        folder = folder.parent
+        if not os.path.lexists(candidate) or any(folder.is_relative_to(source) for source in sources):
+            continue
+        if folder == top:
+            sources = []  # the top's own config says where its source is
+        found = candidate
+        sources.append(joined(folder, Path(_declared_source(candidate))))
+    return found, (found.parent if found is not None else top)
+
+
+def _declared_source(file: Path) -> str:
+    """The `source:` a config declares, read for the search alone (errors are left to the full read)."""
+    raw = read_bounded(file, 1_000_000)
+    try:
+        data, _ = (
+            load_yaml(raw.decode("utf-8-sig"), max_nodes=MAX_CONFIG_VALUES) if isinstance(raw, bytes) else ({}, {})
+        )
+    except (YamlRefused, UnicodeDecodeError):
+        data = {}
+    source = data.get("source") if isinstance(data, dict) else None
+    return source if isinstance(source, str) and source.strip() else EXAMPLES["source"]
 
 
 def load_config(file: Path | None = None, cwd: Path | None = None) -> Config:
@@ -125,6 +149,18 @@ class _Reader:
                 "accounting",
                 f"`accounting: {values['accounting']}` is not a choice: write people (every share, the "
                 "default), teams (teams only, no person's share) or none",
+            )
+        if values.get("codeowners", "customer") not in CODEOWNERS:
+            raise self.fail(
+                "codeowners",
+                f"`codeowners: {values['codeowners']}` is not a choice: write customer (a change to a promise "
+                "needs its customer's review, the default) or both (the promiser's too)",
+            )
+        if values.get("record_since") and not _REVISION.fullmatch(values["record_since"]):
+            raise self.fail(
+                "record_since",
+                f"`record_since: {values['record_since']}` is neither a date nor a git revision: write the "
+                "commit that imported the promises, or the first day of the record, e.g. `record_since: 2026-12-02`",
             )
         if values.get("site_id") and not re.fullmatch(r"[A-Za-z0-9.-]{1,100}", values["site_id"]):
             raise self.fail(
@@ -211,11 +247,16 @@ class _Reader:
             self.handle(handle, key)
             entry = self.mapping(entry, key, example)
             for name in entry:
-                if name not in ("name", "email"):
-                    raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a person: write `name` or `email`")
+                if name not in _PERSON_KEYS:
+                    hint = did_you_mean(name, _PERSON_KEYS) or "write " + ", ".join(f"`{k}`" for k in _PERSON_KEYS)
+                    raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a person: {hint}")
+            texts = {k: self.text(entry[k], f"{key}.{k}") if entry.get(k) is not None else "" for k in _PERSON_KEYS}
             people[handle] = Person(
                 handle,
-                *(self.text(entry[k], f"{key}.{k}") if entry.get(k) is not None else "" for k in ("name", "email")),
+                texts["name"],
+                texts["email"],
+                self.forge(texts["github"], f"{key}.github", team=False),
+                self.forge(texts["gitlab"], f"{key}.gitlab", team=False),
             )
         return people
 
@@ -227,8 +268,9 @@ class _Reader:
             self.handle(handle, key)
             entry = self.mapping(entry, key, example)
             for name in entry:
-                if name not in ("name", "members"):
-                    raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a team: write `name` or `members`")
+                if name not in _TEAM_KEYS:
+                    hint = did_you_mean(name, _TEAM_KEYS) or "write " + ", ".join(f"`{k}`" for k in _TEAM_KEYS)
+                    raise self.fail(f"{key}.{name}", f"unknown key `{name}` for a team: {hint}")
             members = entry.get("members") or []
             if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
                 raise self.fail(f"{key}.members", f"`members` must be a list of handles, e.g.\n{example}")
@@ -239,8 +281,29 @@ class _Reader:
                         f"{key}.members.{index}", f"team {handle} lists `{member}`, who is not under `people`: {hint}"
                     )
             name = self.text(entry["name"], f"{key}.name") if entry.get("name") is not None else ""
-            teams[handle] = Team(handle, name, tuple(members))
+            forges = {
+                forge: self.forge(self.text(entry[forge], f"{key}.{forge}"), f"{key}.{forge}", team=True)
+                if entry.get(forge) is not None
+                else ""
+                for forge in ("github", "gitlab")
+            }
+            teams[handle] = Team(handle, name, tuple(members), forges["github"], forges["gitlab"])
         return teams
+
+    def forge(self, account: str, key: str, team: bool) -> str:
+        """A forge account as CODEOWNERS names it: `@ana-lima`, or a team's `@northwind/payments`."""
+        if not account:
+            return ""
+        written = account if account.startswith("@") else "@" + account
+        pattern = _FORGE_TEAM if team else _FORGE_USER
+        if not pattern.fullmatch(written):
+            example = "@northwind/payments" if team else "ana-lima"
+            raise self.fail(
+                key,
+                f"`{account}` is not an account name of the forge: write the user or group as the forge "
+                f"spells it, e.g. `{key.rsplit('.', 1)[1]}: {example}`",
+            )
+        return written
 
     def rules(self, value: Any) -> dict[str, str]:
         levels = {}
@@ -285,6 +348,11 @@ class _Reader:
         return tuple(causes)
 
 
+_PERSON_KEYS = ("name", "email", "github", "gitlab")
+_TEAM_KEYS = ("name", "members", "github", "gitlab")
+_FORGE_USER = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38})")
+_FORGE_TEAM = re.compile(r"@[A-Za-z0-9][A-Za-z0-9._-]{0,38}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,4}")
+_REVISION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@{}^~-]{0,199}")
 _EXAMPLES = {
     "title": "Platform promises",
     "base_url": "/team-promises/",
@@ -296,4 +364,6 @@ _EXAMPLES = {
     "teams": "Platform",
     "markdown_engine": "gfm",
     "max_file_size": "2 MB",
+    "record_since": "2026-12-02",
+    "codeowners": "customer",
 }

@@ -11,11 +11,11 @@ from functools import cached_property
 from pathlib import Path
 
 from ..model import CAUSES, Person, Registry, Team
+from ..read.files import CONFIG_NAME as CONFIG_NAME
 from ..read.files import Sources, walk
 from .errors import ConfigError
 from .paths import check_inside, repository_of, resolve_parent
 
-CONFIG_NAME = "promisesite.yaml"
 # The keys whose value is one line of text, then the rest, in the order the docs list them.
 TEXT_KEYS = (
     "title",
@@ -27,8 +27,11 @@ TEXT_KEYS = (
     "markdown_engine",
     "accounting",
     "site_id",
+    "record_since",
+    "codeowners",
 )
 KEYS = (*TEXT_KEYS, "people", "teams", "rules", "vague_words", "causes", "max_file_size")
+CODEOWNERS = ("customer", "both")  # who must approve a change to a promise file: its customer, or the promiser too
 LEVELS = ("error", "warning", "off")
 ACCOUNTING = ("people", "teams", "none")  # shares per person and team; per team only; none at all
 MARKDOWN_ENGINES = ("markdown", "gfm")  # Python-Markdown, the default; cmark-gfm, the extra promisesite[gfm]
@@ -54,6 +57,8 @@ class Config:
     site_id: str = ""  # what makes the calendar's and feed's ids unique to this site (default: from base_url)
     markdown_engine: str = "markdown"  # one of MARKDOWN_ENGINES
     max_file_size: int = 1_000_000  # bytes; a bigger promise file is a finding (P001), not read
+    record_since: str = ""  # a revision or a date: the history before it is an import
+    codeowners: str = "customer"  # one of CODEOWNERS
 
     @cached_property
     def registry(self) -> Registry:

@@ -37,6 +37,7 @@ class Document:
     body_line: int = 1
     findings: list[Finding] = field(default_factory=list)
     digest: str = ""  # SHA-256 of the bytes read ("" when none were): what this document was made from
+    comments: dict[str, str] = field(default_factory=dict)  # path → the ` #…` YAML dropped after a plain value
 
     @property
     def readable(self) -> bool:
@@ -122,7 +123,7 @@ def parse_text(text: str, rel: str) -> Document:
     body = text[closing.end() + 1 :]
     doc = Document(rel, body=body, body_line=body_line)
     try:
-        front, positions = load_yaml(yaml_text, line_offset=2)
+        front, positions = load_yaml(yaml_text, line_offset=2, comments=doc.comments)
     except YamlRefused as refused:
         doc.findings.append(BAD_YAML.at(rel, refused.position, f"front matter: {refused}"))
         return doc

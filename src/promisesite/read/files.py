@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
-from ..rules.reading import UNREADABLE
+from ..rules.reading import CONFIG_IN_SOURCE, UNREADABLE
+
+CONFIG_NAME = "promisesite.yaml"
 
 
 @dataclass
@@ -19,9 +21,20 @@ class Sources:
 
     files: dict[str, Path] = field(default_factory=dict)  # repository-relative path → file, in path order
     problems: dict[str, str] = field(default_factory=dict)  # path → why it cannot be read (P001)
+    configs: list[str] = field(default_factory=list)  # paths of promisesite.yaml files in the folder (P014)
 
     def findings(self) -> list[Finding]:
-        return [UNREADABLE.at(rel, (1, 1), f"the {message}") for rel, message in self.problems.items()]
+        found = [UNREADABLE.at(rel, (1, 1), f"the {message}") for rel, message in self.problems.items()]
+        return found + [
+            CONFIG_IN_SOURCE.at(
+                rel,
+                (1, 1),
+                f"a {CONFIG_NAME} inside the source folder is never used (it would take over for anyone working "
+                f"in this folder): remove it (`git rm {rel}`) and put its settings in the {CONFIG_NAME} at the "
+                "top of the repository",
+            )
+            for rel in self.configs
+        ]
 
 
 def walk(folder: Path, prefix: str = "") -> Sources:
@@ -36,6 +49,7 @@ def walk(folder: Path, prefix: str = "") -> Sources:
         pending.extend(_visit(*pending.pop(), found))
     found.files = dict(sorted(found.files.items()))
     found.problems = dict(sorted(found.problems.items()))
+    found.configs.sort()
     return found
 
 
@@ -74,9 +88,24 @@ def _visit(directory: str, prefix: str, found: Sources) -> list[tuple[str, str]]
             )
         elif is_dir:
             folders.append((entry.path, rel + "/"))
+        elif name.endswith(".md") and is_link:
+            found.problems[rel] = (
+                f"file is a symbolic link (to {_target(entry.path)}), not a promise file of its own, so a change "
+                "to what it leads to would never show in a review: replace the link with the file itself "
+                f'(`cp --remove-destination "$(readlink -f {shown})" {shown}`)'
+            )
         elif name.endswith(".md"):
             found.files[rel] = Path(entry.path)
+        elif name == CONFIG_NAME:
+            found.configs.append(rel)
     return folders
+
+
+def is_promise_path(rel: str) -> bool:
+    """Whether a path inside the source folder names a promise file, as the walk decides: a `*.md`
+    file with no part that starts with a dot (`.archive/x.md`, `.x.md` and `x.md.bak` are not)."""
+    parts = rel.split("/")
+    return rel.endswith(".md") and not any(part.startswith(".") or not part for part in parts)
 
 
 def _links_to_folder(path: str) -> bool:

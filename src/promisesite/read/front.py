@@ -50,11 +50,14 @@ class YamlRefused(Exception):
         self.position = position
 
 
-def load_yaml(text: str, line_offset: int = 1, max_nodes: int = MAX_NODES) -> tuple[Any, dict[str, Position]]:
+def load_yaml(
+    text: str, line_offset: int = 1, max_nodes: int = MAX_NODES, comments: dict[str, str] | None = None
+) -> tuple[Any, dict[str, Position]]:
     """Plain values (every scalar as its text, nulls as None) and the position of every key and item.
 
     `line_offset` is the file line of the text's first line, so positions are file positions.
     At most `max_nodes` distinct values, and at most MAX_ALIASED values reached again through aliases.
+    `comments` receives, by path, the ` #…` that ends a plain value's line (YAML drops it).
     """
     try:
         root = yaml.compose(text, Loader=Loader)
@@ -73,7 +76,9 @@ def load_yaml(text: str, line_offset: int = 1, max_nodes: int = MAX_NODES) -> tu
     if root is None:
         return None, {}
     positions: dict[str, Position] = {}
-    return _Walker(positions, line_offset, max_nodes, text).value(root, "", 0), positions
+    walker = _Walker(positions, line_offset, max_nodes, text)
+    walker.comments = comments if comments is not None else {}
+    return walker.value(root, "", 0), positions
 
 
 def _yaml_hint(yaml_text: str, index: int) -> str:
@@ -100,6 +105,7 @@ class _Walker:
         self.max_nodes = max_nodes
         self.seen: set[int] = set()
         self.aliased = 0
+        self.comments: dict[str, str] = {}
 
     def at(self, node: yaml.Node) -> Position:
         return node.start_mark.line + self.line_offset, node.start_mark.column + 1
@@ -112,6 +118,17 @@ class _Walker:
             if stripped.startswith("- "):
                 return number, len(self.lines[number]) - len(stripped)
         return None
+
+    def cut_by_comment(self, node: yaml.ScalarNode, path: str) -> None:
+        """Where a plain value's line goes on with ` #…`, which YAML drops as a comment: recorded as
+        `path#` (the position of the `#`), so that a text field cut short is never dropped in silence."""
+        end = node.end_mark
+        line = self.lines[end.line] if end.line < len(self.lines) else ""
+        rest = line[end.column :]
+        stripped = rest.lstrip(" \t")
+        if stripped.startswith("#") and len(stripped) < len(rest):
+            self.positions[path + "#"] = (end.line + self.line_offset, end.column + len(rest) - len(stripped) + 1)
+            self.comments[path] = stripped.rstrip()
 
     def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         if id(node) in self.seen:
@@ -143,6 +160,8 @@ class _Walker:
         positions, offset = self.positions, self.line_offset
         if isinstance(node, yaml.ScalarNode):
             start = node.start_mark
+            if path and not node.style and node.value:
+                self.cut_by_comment(node, path)
             if path and start.line == node.end_mark.line:
                 quote = 1 if node.style in ("'", '"') else 0
                 positions[path + "="] = (start.line + offset, start.column + 1 + quote)

@@ -8,6 +8,7 @@ user's diff drivers or text conversions.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
@@ -38,13 +39,28 @@ class Change:
 
 
 @dataclass(frozen=True)
+class TreeEntry:
+    """One file of a commit's tree: `mode` 100644 or 100755 for a regular file, 120000 for a link."""
+
+    mode: str
+    blob: str
+    path: str
+
+    @property
+    def regular(self) -> bool:
+        return self.mode in ("100644", "100755")
+
+
+@dataclass(frozen=True)
 class Commit:
     sha: str
-    timestamp: int  # author time, seconds since the epoch
+    timestamp: int  # author time, seconds since the epoch; 0 when git's date is none a calendar holds
     date: str  # author date as YYYY-MM-DD, in the author's time zone
     author: str
     email: str
     changes: tuple[Change, ...]
+    committer: str = ""  # who made the commit: `git commit --author` changes the author only
+    committer_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,20 @@ class Repository:
         )
         return list(_changes(out.split(b"\0")))
 
+    def tree(self, commit: str, folder: str) -> Iterator[TreeEntry]:
+        """Every file below `folder` at `commit`: its mode, blob and path (relative to the top)."""
+        out = self.git("ls-tree", "-r", "-z", "--full-tree", commit, "--", folder or ".")
+        for record in out.split(b"\0"):
+            meta, tab, path = record.partition(b"\t")
+            parts = meta.split(b" ")
+            if tab and len(parts) == 3 and parts[1] == b"blob":
+                yield TreeEntry(parts[0].decode(), parts[2].decode(), path.decode("utf-8", "surrogateescape"))
+
+    def commit_time(self, commit: str) -> int:
+        """When `commit` was committed, in seconds since the epoch (the committer's word for it)."""
+        out = self.git("show", "-s", "--format=%ct", commit).decode().strip()
+        return int(out) if out.lstrip("-").isdigit() else 0
+
     def log(self, folder: str) -> list[Commit]:
         """Every commit that touched `folder`, newest first, with the files it changed (renames paired).
         Merge commits show no changes of their own; the commits they merge are listed themselves.
@@ -127,7 +157,7 @@ class Repository:
                 "--no-abbrev",
                 "--no-ext-diff",
                 "--no-textconv",
-                f"--format={start}%H{sep}%at{sep}%aI{sep}%an{sep}%ae{sep}",
+                f"--format={start}%H{sep}%at{sep}%aI{sep}%an{sep}%ae{sep}%cn{sep}%ce{sep}",
                 "--",
                 folder or ".",
             )
@@ -138,15 +168,15 @@ class Repository:
         commits = []
         marker = f"\x1f{token}\x1f".encode()
         for chunk in out.split(f"\x1e{token}\x1e".encode())[1:]:
-            fields = chunk.split(marker, 5)
-            if len(fields) != 6:
+            fields = chunk.split(marker, 7)
+            if len(fields) != 8:
                 continue
-            sha, timestamp, date, author, email = (field.decode("utf-8", "replace") for field in fields[:5])
-            if not timestamp.isdigit() or len(date) < 10:
-                continue
-            commits.append(
-                Commit(sha, int(timestamp), date[:10], author, email, tuple(_changes(fields[5].split(b"\0"))))
+            sha, timestamp, date, author, email, committer, committer_email = (
+                field.decode("utf-8", "replace") for field in fields[:7]
             )
+            changes = tuple(_changes(fields[7].split(b"\0")))
+            seconds, day = _when(timestamp, date)
+            commits.append(Commit(sha, seconds, day, author, email, changes, committer, committer_email))
         return commits
 
     def blobs(self, names: Iterable[str], limit: int | None = None) -> Iterator[tuple[str, bytes]]:
@@ -243,3 +273,18 @@ def _run(args: list[str], cwd: Path, input: bytes | None = None) -> bytes:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
     return done.stdout
+
+
+def _when(timestamp: str, iso: str) -> tuple[int, str]:
+    """The author time and day as git wrote them, or (0, "") for a date no calendar here holds: git
+    stores any number a committer types (`GIT_AUTHOR_DATE='@253402300800'` is the year 10000), and
+    one such commit must not stop a build. Its events then show an unknown date."""
+    try:
+        seconds = int(timestamp)
+        day = dt.date.fromisoformat(iso[:10])
+        dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return 0, ""
+    if len(iso) < 10 or iso[10:11] not in ("T", ""):
+        return 0, ""
+    return seconds, day.isoformat()

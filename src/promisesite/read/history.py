@@ -9,21 +9,23 @@ the same commit always gives the same history, whatever is uncommitted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import Event, FileHistory, History, Promise, Registry
 from .document import parse_bytes
+from .files import is_promise_path
 from .git import NULL_BLOB, Change, Commit, GitError, Repository
 from .promise import build_promise
 
 TRACKED = ("title", "status", "due", "promised", "delivered", "accepted")
 
 
-def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> History:
+def read_history(source: Path, root: Path, files: Iterable[str], limit: int, record_since: str = "") -> History:
     """The history of the promise `files` (paths relative to `root`) of the `source` folder, or none
-    with the reason why. Each old version is read up to `limit` bytes."""
+    with the reason why. Each old version is read up to `limit` bytes. The commits before
+    `record_since` (a date, or a revision and its ancestors) are an import: shown, never judged."""
     try:
         repo = Repository.find(source)
         if repo.shallow:
@@ -39,6 +41,13 @@ def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> 
         commits = repo.log(repo.relative(source))
     except GitError as error:
         return History(note=f"{error}: keep the promises in a git repository to record who changed what and when")
+    try:
+        imported = _imported(repo, commits, record_since)
+    except GitError:
+        return History(
+            note=f"`record_since: {record_since}` is no commit git knows here: name the commit that imported "
+            "the promises (or a date), and fetch the history in CI (`fetch-depth: 0`)"
+        )
     tracked = {prefix + rel: rel for rel in files}
     touched: dict[str, list[tuple[Commit, Change]]] = {}  # promise path → its changes, newest first
     for commit in commits:
@@ -68,7 +77,20 @@ def read_history(source: Path, root: Path, files: Iterable[str], limit: int) -> 
         }
     except GitError as error:
         return History(note=f"git could not read old versions ({error})")
-    return History({rel: _file_history(changes[::-1], versions) for rel, changes in touched.items()})
+    return History({rel: _file_history(changes[::-1], versions, imported) for rel, changes in touched.items()})
+
+
+def _imported(repo: Repository, commits: list[Commit], record_since: str) -> frozenset[str]:
+    """The commits before the record starts: dated before `record_since` (a date), or that revision and
+    the commits it descends from."""
+    if not record_since:
+        return frozenset()
+    try:
+        day = dt.date.fromisoformat(record_since)
+    except ValueError:
+        commit = repo.resolve(record_since)
+        return frozenset(repo.git("rev-list", commit).decode().split())
+    return frozenset(commit.sha for commit in commits if commit.date and commit.date < day.isoformat())
 
 
 def head(source: Path) -> str:
@@ -101,17 +123,29 @@ class Version:
 _NONE = Version({})
 
 
-def _file_history(changes: list[tuple[Commit, Change]], versions: dict[str, Version]) -> FileHistory:
+def _file_history(
+    changes: list[tuple[Commit, Change]], versions: dict[str, Version], imported: frozenset[str] = frozenset()
+) -> FileHistory:
     """The events of one file, oldest first. A due date that moved without an entry recording the
     move (`was` the old date, `due` the new one) is an unrecorded move, and the due date in force
-    stays what it was before it."""
+    stays what it was before it: across commits too (removed in one, put back changed in the next).
+    Commits of the import (`imported`) are shown and never judged."""
     events: list[Event] = []
     setters: dict[str, Event] = {}
     values: dict[str, str] = {}
     in_force = ""
     mark = None
     for index, (commit, change) in enumerate(changes):
-        mark = Event("", commit.date, commit.timestamp, commit.author, commit.email, commit.sha)
+        mark = Event(
+            "",
+            commit.date,
+            commit.timestamp,
+            commit.author,
+            commit.email,
+            commit.sha,
+            committer_email=commit.committer_email,
+            imported=commit.sha in imported,
+        )
         old = versions.get(change.old_blob, _NONE) if index else _NONE
         new = versions.get(change.new_blob, _NONE)
         if index == 0:
@@ -121,11 +155,15 @@ def _file_history(changes: list[tuple[Commit, Change]], versions: dict[str, Vers
             events.append(_with(mark, "renamed", change.old_path, change.path))
         if index and old.get("status") != new.get("status"):
             events.append(_with(mark, "status", old.get("status"), new.get("status")))
-        if index and old.get("due") != new.get("due"):
-            recorded = not old.get("due") or not new.get("due") or (old.get("due"), new.get("due")) in new.moves
-            events.append(_with(mark, "due", old.get("due"), new.get("due"), recorded))
+        before, after = old.get("due"), new.get("due")
+        if index and before != after and after:
+            was = before or in_force  # a date put back after a commit without one moves from the one in force
+            recorded = mark.imported or not was or was == after or (was, after) in new.moves
+            events.append(_with(mark, "due", was, after, recorded))
             if recorded:
-                in_force = new.get("due")
+                in_force = after
+        elif index and before != after:
+            events.append(_with(mark, "due", before, "", True))  # removed: the date in force stays
         for name in TRACKED:
             if new.get(name) != (old.get(name) if index else ""):
                 setters[name] = mark
@@ -142,7 +180,7 @@ def _file_history(changes: list[tuple[Commit, Change]], versions: dict[str, Vers
 
 
 def _with(mark: Event, kind: str, old: str = "", new: str = "", recorded: bool = True) -> Event:
-    return Event(kind, mark.date, mark.timestamp, mark.author, mark.email, mark.commit, old, new, recorded)
+    return replace(mark, kind=kind, old=old, new=new, recorded=recorded)
 
 
 def _fields(blob: bytes) -> Version:
@@ -162,39 +200,68 @@ def _fields(blob: bytes) -> Version:
 
 @dataclass(frozen=True)
 class Base:
-    """The promise files a change touched, as they were at the base revision."""
+    """The promises of the base revision, compared with those of now by id (a promise moved to another
+    folder or file name is the same promise): only those whose file differs are read."""
 
-    changed: dict[str, Promise]  # path now (renames followed) → the promise at the base
-    deleted: dict[str, Promise]  # path at the base → a promise whose file is gone
-    added: frozenset[str] = frozenset()  # paths of promise files git knows and the base did not have
+    changed: dict[str, Promise]  # path now → the same promise (by id) at the base, where its file differs
+    deleted: dict[str, Promise]  # path at the base → a promise whose id is no longer published
+    added: frozenset[str] = frozenset()  # paths now of promises the base did not have
+    moved: dict[str, str] = field(default_factory=dict)  # path now → path at the base, where they differ
+    date: dt.date | None = None  # when the base commit was committed (in UTC)
 
 
-def read_base(source: Path, root: Path, revision: str, registry: Registry, today: dt.date, limit: int) -> Base:
-    """Each promise file that changed or was deleted since `revision`, as it was there; GitError
-    when git cannot say."""
+def read_base(
+    source: Path,
+    root: Path,
+    revision: str,
+    registry: Registry,
+    today: dt.date,
+    limit: int,
+    now: Mapping[str, str],
+) -> Base:
+    """The base revision's promises against `now` (id → path of each promise `check` read): the
+    promise files the same scan finds at `revision` (no dot folders, only `*.md`, regular files).
+    GitError when git cannot say."""
     repo = Repository.find(source)
     if not root.resolve().is_relative_to(repo.top.resolve()):
         raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
     prefix = _prefix(repo, root)
-    since = repo.changes_since(commit, repo.relative(source))
-    added = frozenset(
-        c.path[len(prefix) :] for c in since if c.status == "A" and c.path.startswith(prefix) and c.path.endswith(".md")
-    )
-    changes = [c for c in since if c.status in "MRTD" and c.old_path.startswith(prefix) and c.old_path.endswith(".md")]
-    contents = dict(repo.blobs((c.old_blob for c in changes), limit=limit))
-    base = Base({}, {}, added)
-    for change in changes:
-        data = contents.get(change.old_blob)
-        if data is None:
-            continue
-        was_at = change.old_path[len(prefix) :]
-        document = parse_bytes(data, was_at)
-        if not document.readable:
-            continue
+    folder = repo.relative(source)
+    inside = "" if folder == "." else folder + "/"
+    at_base: dict[str, tuple[str, str]] = {}  # id → (path at the base, blob)
+    for entry in repo.tree(commit, folder):
+        rel = entry.path[len(prefix) :] if entry.path.startswith(prefix) else ""
+        if rel and entry.regular and is_promise_path(entry.path[len(inside) :]):
+            at_base.setdefault(Path(rel).stem, (rel, entry.blob))
+    differs = {c.old_path[len(prefix) :] for c in repo.changes_since(commit, folder)}
+    wanted: dict[str, tuple[str, str]] = {}  # id → (path at the base, blob) of the versions to read
+    for promise_id, (was_at, blob) in at_base.items():
+        path = now.get(promise_id)
+        if path is None or path != was_at or was_at in differs:
+            wanted[promise_id] = (was_at, blob)
+    contents = dict(repo.blobs((blob for _, blob in wanted.values()), limit=limit))
+    changed: dict[str, Promise] = {}
+    deleted: dict[str, Promise] = {}
+    for promise_id, (was_at, blob) in wanted.items():
+        data = contents.get(blob)
+        document = parse_bytes(data, was_at) if data is not None else None
+        if document is None or not document.readable:
+            continue  # not published there: nothing of the record to keep
         promise, _ = build_promise(document, registry, today)
-        if change.status == "D":
-            base.deleted[was_at] = promise
+        path = now.get(promise_id)
+        if path is None:
+            deleted[was_at] = replace(promise, id=promise_id)
         else:
-            base.changed[change.path[len(prefix) :]] = promise
-    return base
+            changed[path] = replace(promise, id=promise_id)
+    moved = {now[i]: was_at for i, (was_at, _) in at_base.items() if i in now and now[i] != was_at}
+    added = frozenset(path for promise_id, path in now.items() if promise_id not in at_base)
+    return Base(changed, deleted, added, moved, _day(repo.commit_time(commit)))
+
+
+def _day(timestamp: int) -> dt.date | None:
+    """A commit's day in UTC, or None for a time no calendar holds (git takes any number)."""
+    try:
+        return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        return None

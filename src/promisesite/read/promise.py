@@ -28,7 +28,17 @@ from ..model import (
     Waiver,
 )
 from ..rules import lookup, suggest
-from ..rules.reading import BAD_ID, BAD_STATUS, BAD_TYPE, MISSING_FIELD, UNKNOWN_FIELD, VAGUE_DATE
+from ..rules.reading import (
+    BAD_ID,
+    BAD_STATUS,
+    BAD_TYPE,
+    MAX_TITLE,
+    MISSING_FIELD,
+    TEXT_CUT,
+    TITLE_TOO_LONG,
+    UNKNOWN_FIELD,
+    VAGUE_DATE,
+)
 from ..rules.rule import Rule
 from ..text import did_you_mean, slug
 from .dates import date_problem
@@ -37,6 +47,11 @@ from .document import Document
 _HANDLE = re.compile(HANDLE_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
 _REQUIRED = ("title", "promiser", "customer", "status")
+# Text a reader reads as a sentence: a ` #…` after it is text YAML dropped (P011), not a comment. (Handles,
+# statuses, dates, tags and rule codes may carry a comment after them.)
+_PROSE = frozenset(
+    ("title", "closed_reason", "done_when", "standards", "risks", "help", "reason", "changed", "measured_by")
+)
 # What people write for a status or a field, and what they mean: closer in meaning than in spelling
 # (`done` is spelt like `declined` and means the opposite).
 _STATUS_MEANT = {
@@ -180,6 +195,15 @@ class _Builder:
             )
             return None
         text = raw.strip()
+        if path.rsplit(".", 1)[-1] in _PROSE and not (kind is Kind.HANDLE_OR_TEXT and _HANDLE.fullmatch(text)):
+            self.cut_by_comment(path, text)
+        if path == "title" and len(text) > MAX_TITLE:
+            self.report(
+                TITLE_TOO_LONG,
+                path,
+                f"the title has {len(text)} characters, more than {MAX_TITLE}: say the promise in one line, e.g. "
+                f"`title: {_shortened(text)}`, and move the rest into the conditions or the Markdown body",
+            )
         if kind is Kind.LINE and "\n" in text:
             self.report(BAD_TYPE, path, f"`{path}` must be one line: put the detail in the Markdown body")
             return None
@@ -298,8 +322,28 @@ class _Builder:
                         "`  - …` line at the same indentation",
                     )
                 )
+            if path in _PROSE:
+                self.cut_by_comment(f"{path}.{index}", item.strip())
             items.append(item.strip())
         return tuple(items)
+
+    def cut_by_comment(self, path: str, value: str) -> None:
+        """P011 when YAML dropped the ` #…` that went on after this text."""
+        dropped = self.doc.comments.get(path)
+        if dropped is None:
+            return
+        whole = f"{value} {dropped}".replace("\\", "\\\\").replace('"', '\\"')
+        name = path.rsplit(".", 1)[-1]
+        written = f'- "{whole}"' if name.isdigit() else f'{name}: "{whole}"'
+        self.findings.append(
+            TEXT_CUT.at(
+                self.doc.path,
+                self.at(path),
+                f"YAML ends this value at ` #` and drops `{_cut(dropped)}` as a comment, so it reads "
+                f"`{_cut(value)}`: quote the whole value, `{_cut(written, 120)}`; if the words after `#` are a "
+                "comment, put them on a line of their own",
+            )
+        )
 
     def colon_text(self, item: Any, path: str) -> Any:
         """`- may slip; mitigation: a replica` is YAML for a one-entry mapping, but the author meant text."""
@@ -376,7 +420,8 @@ class _Builder:
                     "so say why, e.g. `reason: quoting the customer's own wording`",
                 )
                 continue
-            result.append(Waiver(rule.code, reason.strip()))
+            self.cut_by_comment(f"{item_path}.reason", reason.strip())
+            result.append(Waiver(rule.code, reason.strip(), item_path))
         return tuple(result)
 
     def check_id(self, given: str | None, stem: str) -> str:
@@ -413,6 +458,18 @@ class _Builder:
                 f"to `{given}.md` or remove the `id` line",
             )
         return stem
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shortened(title: str) -> str:
+    """The title's first clause or words, under the limit: a start the author can edit, not a verdict."""
+    first = re.split(r"(?<=[.;:—–])\s|,\s(?=which|because|so that|as)", title, maxsplit=1)[0].rstrip(".;:—– ")
+    if len(first) > 100:
+        first = first[:100].rsplit(" ", 1)[0]
+    return first
 
 
 def _suggest_handle(text: str) -> str:

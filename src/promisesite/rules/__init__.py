@@ -22,6 +22,8 @@ RULES: tuple[Rule, ...] = tuple(
 )
 BY_CODE = {found.code: found for found in RULES}
 BY_NAME = {found.name: found for found in RULES}
+# The rules of the record: what was agreed and when. A waiver never silences them (P413).
+RECORD_CODES = frozenset(found.code for found in RULES if found.record)
 # Rules whose findings on a file can change without the file changing (other files can): serve keeps
 # them while it shows an edited page ahead of the rest of the site.
 CROSS_FILE_CODES = frozenset(found.code for found in RULES if found.scope is Scope.TREE)

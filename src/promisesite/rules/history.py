@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..model import MILESTONES, Position, Promise, Renegotiation
+from ..model import MILESTONES, Position, Promise, Renegotiation, Status
 from .rule import ERROR, WARNING, Context, Scope, rule
 
 Found = Iterator[tuple[str, Position, str]]
+# The record rules, by code: a rule module cannot read the catalogue it is part of.
+_RECORD = frozenset(("P403", "P406", "P407", "P408", "P409", "P411", "P412"))
+# Committers that are a forge's own hand on a merge made in its web page (GitHub's web flow).
+_FORGE_MERGES = frozenset(("noreply@github.com",))
 _IN_GIT = "in a git repository, with people's emails in promisesite.yaml"
 _WITH_BASE = "with `check --base REV`"
 
@@ -69,17 +73,29 @@ def _author(promise: Promise, context: Context, code: str, name: str, handles: S
     setter = history.setters.get(name) if history else None
     if history is None or day is None or setter is None or history.committed.get(name) != day.isoformat():
         return  # not set, or changed since the last commit: the commit that sets it is judged
+    if setter.imported:
+        return  # part of the import before `record_since`: the record starts after it
     people = context.registry.people
     allowed = {people[h].email.lower() for h in handles if h in people and people[h].email}
-    if allowed and setter.email.lower() not in allowed:
-        yield (
-            promise.path,
-            promise.at(name),
-            f"`{name}` was set in commit {setter.commit[:10]} by {setter.author} "
-            f"<{setter.email}>, not by {who}: let {who} commit it (their email "
-            "in promisesite.yaml is how they are known), or explain the "
-            f"exception with a waiver for {code}",
-        )
+    committer = setter.committer_email.lower()
+    if committer in _FORGE_MERGES:
+        committer = ""  # a merge made on the forge's web page: the author is who wrote it
+    if not allowed:
+        return
+    if setter.email.lower() not in allowed:
+        by = f"by {setter.author} <{setter.email}>"
+    elif committer and committer not in allowed:
+        by = f"by {setter.author} <{setter.email}> but committed by <{setter.committer_email}>"
+    else:
+        return
+    yield (
+        promise.path,
+        promise.at(name),
+        f"`{name}` was set in commit {setter.commit[:10]} {by}, not by {who}: let {who} commit it (their "
+        "email in promisesite.yaml is how they are known), or explain the exception with a waiver for "
+        f"{code}. Git names are what the committer typed: the sign-off that counts is {who}'s review on the "
+        "forge (`promisesite codeowners`)",
+    )
 
 
 @rule(
@@ -95,6 +111,7 @@ def _author(promise: Promise, context: Context, code: str, name: str, handles: S
     scope=Scope.BASE,
     needs=_WITH_BASE,
     reports_at=("due",),
+    record=True,
 )
 def silent_renegotiation(promises: Sequence[Promise], context: Context) -> Found:
     for promise, was in _changed(promises, context):
@@ -121,6 +138,7 @@ def silent_renegotiation(promises: Sequence[Promise], context: Context) -> Found
     scope=Scope.BASE,
     needs=_WITH_BASE,
     reports_at=("status",),
+    record=True,
 )
 def status_backwards(promises: Sequence[Promise], context: Context) -> Found:
     for promise, was in _changed(promises, context):
@@ -147,6 +165,7 @@ def status_backwards(promises: Sequence[Promise], context: Context) -> Found:
     scope=Scope.BASE,
     needs=_WITH_BASE,
     reports_at=("done_when",),
+    record=True,
 )
 def conditions_changed(promises: Sequence[Promise], context: Context) -> Found:
     for promise, was in _changed(promises, context):
@@ -175,6 +194,7 @@ def conditions_changed(promises: Sequence[Promise], context: Context) -> Found:
     scope=Scope.BASE,
     needs=_WITH_BASE,
     reports_at=("renegotiations", "renegotiations.*", *MILESTONES),
+    record=True,
 )
 def history_rewritten(promises: Sequence[Promise], context: Context) -> Found:
     for promise, was in _changed(promises, context):
@@ -225,6 +245,7 @@ def history_rewritten(promises: Sequence[Promise], context: Context) -> Found:
     good="status: cancelled\nclosed: 2026-11-21\nclosed_reason: payments moved to a new provider",
     scope=Scope.BASE,
     needs=_WITH_BASE,
+    record=True,
 )
 def promise_deleted(promises: Sequence[Promise], context: Context) -> Iterator[tuple[str, Position, str, str]]:
     ids = {promise.id for promise in promises}
@@ -270,3 +291,94 @@ def _shown(value: object) -> str:
 def appended(promise: Promise, was: Promise) -> tuple[Renegotiation, ...]:
     """The entries after those the base version has: what this change adds to the record."""
     return promise.renegotiations[len(was.renegotiations) :]
+
+
+@rule(
+    "P411",
+    "backdated-entry",
+    ERROR,
+    "A renegotiation entry appended since the base revision is dated (`on`) before that revision's commit.",
+    why="A renegotiation counts as honest when it was agreed before the old date passed. An entry written today "
+    "but dated weeks ago turns a broken promise into a renegotiated one after the fact. An entry is dated when "
+    "it is written down: the day the change that adds it is made.",
+    bad="# appended on 2026-11-21, to a promise due 2026-10-01\n  - on: 2026-09-25\n    was: 2026-10-01",
+    good="  - on: 2026-11-21\n    was: 2026-10-01\n    due: 2026-12-15\n    reason: …\n    agreed_by: payments",
+    scope=Scope.BASE,
+    needs=_WITH_BASE,
+    reports_at=("renegotiations.*",),
+    record=True,
+)
+def backdated_entry(promises: Sequence[Promise], context: Context) -> Found:
+    written = context.base_date
+    if written is None:
+        return
+    for promise, was in _changed(promises, context):
+        for entry in appended(promise, was):
+            if entry.on is not None and entry.on < written:
+                yield (
+                    promise.path,
+                    promise.at(f"{entry.key}.on") if promise.has(f"{entry.key}.on") else promise.at(entry.key),
+                    f"this renegotiation is new since {context.revision} (committed {written.isoformat()}) but "
+                    f"dated {entry.on.isoformat()}: date it the day it was agreed and written down, "
+                    f"`on: {written.isoformat()}` or later; a promise past its old date is renegotiated late, "
+                    "and the record should say so",
+                )
+
+
+@rule(
+    "P412",
+    "unpromised-close",
+    ERROR,
+    "`declined` or `withdrawn` on a promise that was promised (it has `promised`, or the base revision had it "
+    "promised).",
+    why="Declined and withdrawn end a request that nobody promised. A promise that was made ends as accepted, "
+    "revoked by the promiser or cancelled by the customer, and counts in the accounting; calling it withdrawn "
+    "would take a broken promise out of the record.",
+    bad="status: withdrawn\npromised: 2026-10-03",
+    good="status: cancelled\npromised: 2026-10-03\nclosed: 2026-11-21\nclosed_reason: payments moved to a new provider",
+    scope=Scope.BASE,
+    reports_at=("status",),
+    record=True,
+)
+def unpromised_close(promises: Sequence[Promise], context: Context) -> Found:
+    for promise in promises:
+        if promise.status not in (Status.DECLINED, Status.WITHDRAWN):
+            continue
+        was = context.base.get(promise.path)
+        if promise.promised is not None:
+            when = f"it was promised on {promise.promised.isoformat()}"
+        elif was is not None and (was.promised is not None or (was.status is not None and was.status.is_committed)):
+            when = f"it was {was.status.value if was.status else 'promised'} at {context.revision}"
+        else:
+            continue
+        ending = "revoked" if promise.status is Status.DECLINED else "cancelled"
+        yield (
+            promise.path,
+            promise.at("status"),
+            f"`{promise.status.value}` ends a request nobody promised, and {when}: end it as `{ending}` "
+            f"({'by the promiser' if ending == 'revoked' else 'by the customer'}) with `closed: <date>` and "
+            "`closed_reason`, so that it stays in the record and the accounting",
+        )
+
+
+@rule(
+    "P413",
+    "record-waiver",
+    ERROR,
+    "A waiver names a record rule (P403, P406–P409, P411, P412): the record cannot be excused.",
+    why="A waiver is for a rule that is sometimes wrong about a word. The record rules guard what was agreed and "
+    "when; the person they guard against could otherwise silence them in the same change. A mistake in the "
+    "record is corrected in the open: a new renegotiation entry, a status with its reason.",
+    bad="waivers:\n  - rule: P408\n    reason: a typo in the old date",
+    good="renegotiations:\n  - on: 2026-11-21\n    was: 2026-12-01\n    due: 2026-12-15\n    reason: the old date "
+    "was a typo; payments confirmed\n    agreed_by: payments",
+    reports_at=("waivers.*",),
+)
+def record_waiver(promise: Promise, context: Context) -> Iterator[tuple[Position, str]]:
+    for waiver in promise.waivers:
+        if waiver.rule in _RECORD:
+            yield (
+                promise.at(f"{waiver.key}.rule") if promise.has(f"{waiver.key}.rule") else promise.at(waiver.key),
+                f"{waiver.rule} guards the record, and no waiver silences it: remove this waiver and correct the "
+                "record in the open (a new renegotiation entry, or a status with its reason)",
+            )

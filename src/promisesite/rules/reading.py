@@ -116,3 +116,38 @@ OUTSIDE_SOURCE = Rule(
     scope=Scope.READING,
     needs="when `check` is given files outside the source folder",
 )
+TEXT_CUT = _reading(
+    "P011",
+    "text-cut-by-comment",
+    ERROR,
+    "A text field goes on after its value with ` #…`, which YAML drops as a comment.",
+    why='YAML ends a plain value at ` #`: `title: Login bug #4512 fixed for SSO users` publishes "Login bug", '
+    'and a condition `issue #4512 is closed` publishes "issue". Teams write `#1234` and `#channel` every day, '
+    "and nothing the author wrote may be dropped without a word. A comment after a handle, a status or a date "
+    "is fine; after text, quote the value.",
+    bad="title: Login bug #4512 fixed for SSO users",
+    good='title: "Login bug #4512 fixed for SSO users"',
+)
+TITLE_TOO_LONG = _reading(
+    "P012",
+    "title-too-long",
+    ERROR,
+    "The title has more than 200 characters.",
+    why="The title is the promise in one line: it heads its page and every list, feed and calendar that "
+    "names it, and each promise that serves it repeats it. A paragraph there is unreadable in a list and "
+    "multiplies the site's size; the detail belongs in the conditions and the body.",
+    bad="title: Checkout latency under 300 ms for the holiday peak, which matters because last year … (600 characters)",
+    good="title: Checkout p95 latency under 300 ms for the holiday peak",
+)
+CONFIG_IN_SOURCE = _reading(
+    "P014",
+    "config-in-source",
+    ERROR,
+    "A `promisesite.yaml` lies inside the source folder.",
+    why="promisesite finds its config in the folder it runs in or the nearest one above. A config added in a "
+    "pull request inside the promises folder would take over for anyone who works in that folder: its own "
+    "templates, its own rule levels. promisesite never uses one there, and the check says so.",
+    bad="promises/platform/promisesite.yaml",
+    good="promisesite.yaml   # one config, at the top of the repository",
+)
+MAX_TITLE = 200  # characters

@@ -48,6 +48,7 @@ class Context:
     base: Mapping[str, Promise] = field(default_factory=dict)  # path now → the promise at the base
     deleted: Mapping[str, Promise] = field(default_factory=dict)  # path at the base → a promise now gone
     revision: str = ""  # the base revision as the user named it
+    base_date: dt.date | None = None  # when the base revision was committed
 
     def __post_init__(self) -> None:
         self.hits: Callable[[str], list[Hit]] = lru_cache(maxsize=256)(functools.partial(scan, self.lexicon))
@@ -67,6 +68,7 @@ class Rule:
     needs: str = ""  # what the rule needs to run at all, e.g. "with `check --base REV`"
     strict_level: str = ""  # its level under --strict, when that differs from the configured one
     reports_at: tuple[str, ...] = ()  # keys a rule outside FILE scope reports at (`*.x`, `x.*`: any such)
+    record: bool = False  # a rule of the record: no waiver silences it (P413)
     check: Callable[..., Iterable[tuple]] | None = field(default=None, compare=False, repr=False)
 
     def at(self, path: str, position: Position, message: str, level: str = "") -> Finding:
@@ -121,10 +123,11 @@ def rule(
     needs: str = "",
     strict_level: str = "",
     reports_at: tuple[str, ...] = (),
+    record: bool = False,
 ) -> Callable[[Callable[..., Iterable[tuple]]], Rule]:
     """Declare a rule over the function that checks it: `@rule("P101", "undated", ERROR, …)`."""
 
     def declare(check: Callable[..., Iterable[tuple]]) -> Rule:
-        return Rule(code, name, level, summary, why, bad, good, scope, needs, strict_level, reports_at, check)
+        return Rule(code, name, level, summary, why, bad, good, scope, needs, strict_level, reports_at, record, check)
 
     return declare

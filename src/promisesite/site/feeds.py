@@ -241,7 +241,7 @@ def last_change(ledger: Ledger, promise: Promise) -> str:
     """When the promise last changed, as an Atom time: its newest commit's time when git knows it,
     else the day `Ledger.last_change` gives."""
     history = ledger.history.of(promise.path)
-    if history is not None:
+    if history is not None and history.changed.date:
         return history.changed.stamp
     return _stamp(ledger.last_change(promise) or dt.date(1970, 1, 1))
 

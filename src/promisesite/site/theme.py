@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..config import Config, ConfigError
 
@@ -39,13 +40,48 @@ def _inside(path: Path, repository: Path, label: str) -> None:
         )
 
 
+# The types whose attributes a template may read: plain values, the promises and what the site shows of
+# them, and Jinja's own loop and macro objects. Nothing that reaches a path, the config, the writer, a
+# module or a class: a template comes from a pull request like a promise file, and runs nothing.
+_READABLE_MODULES = (
+    "builtins",
+    "collections",
+    "datetime",
+    "markupsafe",
+    "jinja2.runtime",
+    "jinja2.utils",
+    "promisesite.model",
+    "promisesite.outcomes",
+    "promisesite.findings",
+    "promisesite.rules.rule",
+    "promisesite.ledger",
+    "promisesite.insights",
+    "promisesite.site.view",
+    "promisesite.site.urls",
+    "promisesite.site.charts",
+    "promisesite.site.globals",
+)
+
+
+class ThemeSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no `__class__`, no `_private`, no changing a list in place), narrowed to the
+    types above: `{{ ledger.now.config.output.write_text(…) }}` is refused like `{{ ''.__class__ }}`."""
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, type) or isinstance(value, (type, os.PathLike)):
+            return False
+        return type(obj).__module__ in _READABLE_MODULES
+
+
 def environment(config: Config) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if config.templates.is_dir():
         loaders.append(_OverrideLoader(config.templates, config.repository))
     loaders.append(jinja2.PackageLoader(BUILTIN, "templates"))
     # auto_reload off: templates do not change during a build (serve makes a new environment when they do).
-    env = jinja2.Environment(
+    env = ThemeSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -70,6 +106,12 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
     except jinja2.TemplateNotFound as error:
         raise ConfigError(
             f"template {error.name!r} not found (needed by {name}): restore it, or remove the override that includes it"
+        ) from None
+    except SecurityError as error:
+        raise ConfigError(
+            f"{_template_frame(name)}: template error: {str(error).rstrip('.')}: a template shows the "
+            "promises, and may not reach Python's internals, files or processes; use the variables the "
+            "built-in template of the same name uses"
         ) from None
     except RecursionError:
         raise ConfigError(

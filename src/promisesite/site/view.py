@@ -132,7 +132,7 @@ def history_view(promise: Promise, ledger: Ledger) -> dict[str, Any] | None:
     def mark(event: Event) -> dict[str, Any]:
         return {
             "date": event.date,
-            "date_text": format_date(dt.date.fromisoformat(event.date)),
+            "date_text": format_date(dt.date.fromisoformat(event.date)) if event.date else UNKNOWN_DATE,
             "author": event.author,
             "commit": event.commit[:10],
             "text": event_text(event),
@@ -176,6 +176,10 @@ def finding_view(finding: Finding, urls: Urls) -> dict[str, Any]:
 def prose(text: str) -> Markup:
     """Text with its `code spans` shown as code, and nothing else of it taken as HTML."""
     return Markup(_CODE_SPAN.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text, quote=False)))
+
+
+# A commit whose date no calendar holds (git takes any number): said plainly, never a failed build.
+UNKNOWN_DATE = "an unknown date (the commit's date is not a real one)"
 
 
 def shown_ancestors(chain: list[Promise]) -> list[Promise | None]:
