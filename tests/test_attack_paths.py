@@ -287,3 +287,28 @@ def test_a_source_folder_in_another_git_repository_builds_without_history(tmp_pa
     done = promisesite(root, "build", "--source", str(other / "promises"))
     assert done.returncode == 0, done.stderr
     assert "another git repository" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",  # the classic escape from Jinja
+        "{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}",
+        "{{ ledger.now.config.output }}",  # the site object behind the ledger
+        "{{ ledger.config.output.parent.joinpath('pwned').write_text('x') }}",  # a path, to write with
+        "{% for p in ledger.promises %}{{ p.__class__ }}{% endfor %}",
+    ],
+)
+def test_a_template_runs_nothing(tmp_path: Path, expression: str) -> None:
+    """A template comes from a pull request like a promise file: rendered in a sandbox, whoever wrote it."""
+    copy_sample(tmp_path)
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% block content %}' + expression + "{% endblock %}"
+    )
+    before = snapshot(tmp_path)
+    done = promisesite(tmp_path, "build")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "404.html:1: template error" in done.stderr and "may not reach Python's internals" in done.stderr
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "site/pwned").exists()
+    assert snapshot(tmp_path) == before  # nothing written: not the site, not a file the template named

@@ -40,12 +40,11 @@ def describe(result: CheckResult, config: Config | None = None) -> list[PromiseC
         findings.setdefault(finding.path, []).append(finding)
     found: dict[str, PromiseChange] = {}
     for now in result.promises:
-        own = findings.get(now.path, [])
         was = base.changed.get(now.path)
         if now.path in base.added:
             items = _new(now)
         elif was is not None:
-            items = _changed(was, now, own, base.moved.get(now.path, ""))
+            items = _changed(was, now, base.moved.get(now.path, ""))
         else:
             continue
         if items:
@@ -120,9 +119,8 @@ def _new(now: Promise) -> list[Item]:
     return [Item("new", f"added as {shown}{due}", f"{now.customer} to confirm the record")]
 
 
-def _changed(was: Promise, now: Promise, own: list[Finding], moved_from: str) -> list[Item]:
+def _changed(was: Promise, now: Promise, moved_from: str) -> list[Item]:
     """Every difference between the two versions of one promise, each once."""
-    codes = {finding.code for finding in own}
     items: list[Item] = []
     if moved_from:
         items.append(Item("moved", f"moved from {moved_from}"))
@@ -130,7 +128,7 @@ def _changed(was: Promise, now: Promise, own: list[Finding], moved_from: str) ->
     appended = now.renegotiations[len(was.renegotiations) :]
     for entry in appended:
         items.append(_renegotiation(entry, now))
-    if was.due != now.due and not any(entry.due == now.due for entry in appended) and "P403" not in codes:
+    if was.due != now.due and not any(entry.due == now.due for entry in appended):
         items.append(
             Item(
                 "due-moved",
@@ -154,8 +152,6 @@ def _changed(was: Promise, now: Promise, own: list[Finding], moved_from: str) ->
     for name in MILESTONES:
         before, after = getattr(was, name), getattr(now, name)
         if before != after and not (name == now.status_milestone and _status_covers(was, now)):
-            if "P408" in codes and before is not None and after is not None:
-                continue  # the error below says it, once
             items.append(
                 Item("milestone", f"`{name}` {_shown(before)} → {_shown(after)}", "", _str(before), _str(after))
             )

@@ -23,6 +23,7 @@ COMMANDS = {
     "new": "new",
     "rules": "rules",
     "schema": "schema",
+    "codeowners": "codeowners",
 }
 
 

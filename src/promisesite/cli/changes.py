@@ -45,5 +45,5 @@ def changes(base: str, output_format: str, today: str | None, config_file: Path 
     """
     config = load_config(config_file)
     result = run_check(config, resolve_today(today), keep_bodies=True, base=base)  # notes edits are shown too
-    click.echo(RENDER[output_format](describe(result), base), nl=False)
+    click.echo(RENDER[output_format](describe(result, config), base), nl=False)
     sys.exit(result.exit_code())

@@ -83,7 +83,7 @@ def check(
         + (f" against {base}" if base else "")
     )
     if output_format == "github" and base and os.environ.get("GITHUB_STEP_SUMMARY"):
-        _summarise(Path(os.environ["GITHUB_STEP_SUMMARY"]), as_markdown(describe(result), base))
+        _summarise(Path(os.environ["GITHUB_STEP_SUMMARY"]), as_markdown(describe(result, config), base))
     if output_format == "text" and not output_file:
         TERMINAL.report(result.findings, len(result.files))
         sys.exit(result.exit_code(strict))

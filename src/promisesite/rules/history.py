@@ -75,6 +75,7 @@ def _author(promise: Promise, context: Context, code: str, name: str, handles: S
         return  # not set, or changed since the last commit: the commit that sets it is judged
     if setter.imported:
         return  # part of the import before `record_since`: the record starts after it
+    whose = "the customer's" if code == "P304" else "the promiser's"
     people = context.registry.people
     allowed = {people[h].email.lower() for h in handles if h in people and people[h].email}
     committer = setter.committer_email.lower()
@@ -93,7 +94,7 @@ def _author(promise: Promise, context: Context, code: str, name: str, handles: S
         promise.at(name),
         f"`{name}` was set in commit {setter.commit[:10]} {by}, not by {who}: let {who} commit it (their "
         "email in promisesite.yaml is how they are known), or explain the exception with a waiver for "
-        f"{code}. Git names are what the committer typed: the sign-off that counts is {who}'s review on the "
+        f"{code}. Git names are what the committer typed: the sign-off that counts is {whose} review on the "
         "forge (`promisesite codeowners`)",
     )
 
