@@ -268,3 +268,28 @@ def test_a_body_cannot_wear_the_themes_classes(tmp_path: Path) -> None:
     page = (root / "site/promises/checkout/index.html").read_text()
     prose = page.split('class="prose"', 1)[1]
     assert 'class="badge' not in prose and 'class="language-python"' in prose
+
+
+def _site_bytes(root: Path, parent_title: str, children: int) -> tuple[int, int]:
+    """A parent and `children` promises that serve it, built with --allow-errors (a long title is
+    P012): the bytes of the input and of the site."""
+    promises = root / "promises"
+    promises.mkdir(parents=True)
+    (promises / "parent.md").write_text(promise_text(title=parent_title))
+    for index in range(children):
+        (promises / f"child-{index}.md").write_text(promise_text(title=f"Child {index} under 300 ms", serves="parent"))
+    promisesite(root, "build", "--allow-errors")
+    size = lambda folder: sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())  # noqa: E731
+    return size(promises), size(root / "site")
+
+
+def test_the_site_grows_linearly_with_a_long_title_however_many_promise_serve_it(tmp_path: Path) -> None:
+    """Each child page names its parent: a long title repeated on every child page would grow the site
+    with the tree, not with the input (139 KB of promises once made a 45.9 MB site)."""
+    short_in, short_site = _site_bytes(tmp_path / "short", "Holiday readiness " * 10, 150)
+    long_in, long_site = _site_bytes(tmp_path / "long", "Holiday readiness " * 1000, 150)
+    added_input, added_site = long_in - short_in, long_site - short_site
+    assert added_input > 15_000
+    # The parent's own pages, lists, feeds and data name it a fixed number of times (about 20);
+    # its 150 children name it cut short. Before the cut, each added byte cost over 300.
+    assert added_site < 40 * added_input, (added_site, added_input)

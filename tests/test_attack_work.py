@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Git, promise_text
-from hostile import promisesite
+from hostile import ENV, promisesite
 from promisesite.site.markdown import MarkdownRenderer
 
 
@@ -146,3 +146,21 @@ def test_a_quoted_value_over_several_lines_cannot_forge_the_timeline(tmp_path: P
     assert promisesite(root, "build", "--allow-errors").returncode in (0, 1)
     page = (root / "site/promises/checkout/index.html").read_text()
     assert "Due moved 2026-12-15 → 2027-03-01" in page and "Status promised → accepted" not in page
+
+
+@pytest.mark.parametrize("stamp", ["@253402300800 +0000", "@4102444800000 +0000"])  # the years 10000 and 131970
+def test_a_commit_date_no_calendar_holds_never_stops_a_build(tmp_path: Path, stamp: str) -> None:
+    root = tmp_path / "repo"
+    (root / "promises").mkdir(parents=True)
+    (root / "promises/checkout.md").write_text(promise_text())
+    env = {**ENV, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "HOME": str(tmp_path)}
+    env |= {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "dated in another era"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    done = promisesite(root, "build")
+    assert done.returncode == 0, done.stderr
+    page = (root / "site/promises/checkout/index.html").read_text()
+    assert "an unknown date (the commit&#39;s date is not a real one)" in page
+    assert promisesite(root, "check").returncode == 0
+    assert promisesite(root, "build").returncode == 0  # and the next build, with the cache

@@ -87,6 +87,45 @@ def test_init_inside_a_repository_starts_no_second_one(tmp_path: Path) -> None:
     assert not (tmp_path / "outer/promises-here/.git").exists() and "Started a git" not in done.stderr
 
 
+def test_init_commit_inside_a_repository_commits_only_what_it_wrote(tmp_path: Path) -> None:
+    env = git_env(tmp_path)
+    outer = tmp_path / "outer"
+    subprocess.run(["git", "init", "-q", str(outer)], env=env, check=True)
+    for key, value in (("user.name", "Ana Lima"), ("user.email", "ana@example.com")):
+        subprocess.run(["git", "config", key, value], cwd=outer, env=env, check=True)
+    (outer / "secret-draft.txt").write_text("not for this commit\n")
+    subprocess.run(["git", "add", "secret-draft.txt"], cwd=outer, env=env, check=True)
+    done = subprocess.run(
+        ["promisesite", "init", "--commit", "team/promises"], cwd=outer, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    git = lambda *args: subprocess.run(["git", *args], cwd=outer, env=env, capture_output=True, text=True).stdout  # noqa: E731
+    committed = git("show", "--name-only", "--format=", "HEAD").split()
+    assert "secret-draft.txt" not in committed and "team/promises/promisesite.yaml" in committed
+    assert git("status", "--short").strip() == "A  secret-draft.txt"  # still staged, as the user left it
+    # The forge and pre-commit read these at the top of the work tree, not in team/promises/.
+    assert ".github/workflows/promises.yml" in committed and ".pre-commit-config.yaml" in committed
+    assert not (outer / "team/promises/.github").exists()
+    workflow = (outer / ".github/workflows/promises.yml").read_text()
+    assert workflow.count("working-directory: team/promises") == 2 and "path: team/promises/site" in workflow
+    hooks = (outer / ".pre-commit-config.yaml").read_text()
+    assert "--config team/promises/promisesite.yaml" in hooks and "files: ^team/promises/promises/" in hooks
+    check = subprocess.run(
+        [
+            "promisesite",
+            "check",
+            "--config",
+            "team/promises/promisesite.yaml",
+            "team/promises/promises/welcome-page.md",
+        ],
+        cwd=outer,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr  # what the pre-commit hook runs, from the top
+
+
 def test_init_commit_without_a_git_identity_says_what_to_do(tmp_path: Path) -> None:
     env = {**git_env(tmp_path), "GIT_AUTHOR_NAME": "", "GIT_COMMITTER_NAME": "", "EMAIL": ""}
     done = subprocess.run(
@@ -131,8 +170,16 @@ def test_new_from_options_writes_a_file_that_passes_check(repo: Repo) -> None:
     assert "promised: 2026-11-21\n" in text and "due: 2026-12-15\n" in text
     assert repo.check().findings == []
     again = repo.run("new", *NEW)  # never overwrites
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "P009 duplicate-id" in again.stderr and "nothing was written" in again.stderr
     assert path.read_text() == text
+
+
+def test_new_refuses_an_id_another_folder_has(repo: Repo) -> None:
+    repo.promise("payments/refund-api-p95-under-200-ms.md", id=None)
+    result = repo.run("new", *NEW)
+    assert result.exit_code == 2 and "payments/refund-api-p95-under-200-ms.md" in result.stderr
+    assert not (repo.root / "promises/refund-api-p95-under-200-ms.md").exists()
+    assert repo.check().findings == []  # nothing written, so nothing broken
 
 
 def test_new_puts_a_request_in_its_team_folder_with_its_date(repo: Repo) -> None:

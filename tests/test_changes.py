@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BO, CLEO, GOOD, TODAY, Git, Repo
+from conftest import BO, CLEO, GOOD, TODAY, Git, Repo, promise_text
 from promisesite.site.markdown import MarkdownRenderer
 
 ENTRY = {
@@ -206,3 +206,36 @@ def test_a_file_name_cannot_break_the_summary(repo: Repo) -> None:
         rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
         assert len(rows) == 2 and rows[1].count("<td>") == 3, (engine, table)  # the pipe split nothing
         assert "<a " not in table
+
+
+def test_changes_cannot_forge_workflow_commands_or_terminal_escapes(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise()
+    git.commit("base")
+    forged = "p95 under 300 ms\n::error file=README.md,line=1::Approved by security\x1b[2J\u202egnp.exe"
+    repo.write("checkout.md", promise_text(done_when=["x"]).replace("  - x", "  - " + json.dumps(forged)))
+    _, out = changes(repo, "HEAD", "text")
+    assert "\n::error" not in out and "\x1b" not in out and "\u202e" not in out
+    assert not any(line.lstrip().startswith("::") for line in out.splitlines())  # no workflow command
+    assert "\\x1b[2J" in out and "\\u202e" in out, out  # shown as escapes
+
+
+def test_markdown_keeps_code_and_makes_mentions_and_references_inert(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise("base.md")
+    git.commit("base")
+    repo.promise(
+        "odd.md",
+        title='"Fix #4512 for @octocat and @northwind/security, run `make test` \u202eevil"',
+        done_when=["GET /orders returns 401 without a token"],
+    )
+    _, out = changes(repo, "HEAD", "markdown")
+    assert "\u202e" not in out and "\\u202e" in out
+    for engine in ("markdown", "gfm"):
+        html = MarkdownRenderer(engine)(out)
+        assert "<code>#4512</code>" in html and "<code>@octocat</code>" in html, engine
+        assert "<code>@northwind/security</code>" in html and "<code>make test</code>" in html, engine
+        text = re.sub(r"<code>.*?</code>", "", html)
+        assert "@octocat" not in text and "#4512" not in text  # nothing left for GitHub to link or notify

@@ -247,3 +247,67 @@ def test_a_change_by_bo_is_said_by_bo(repo: Repo, git: Git) -> None:
     repo.run("build", "--today", TODAY)
     page = (repo.root / "site/promises/checkout/index.html").read_text()
     assert "Bo Chen" in page
+
+
+# --- doors the probe did not name: my own pass as a contributor who wants a broken promise gone ---
+
+
+def test_moving_the_source_folder_in_the_same_change_still_finds_the_deletion(repo: Repo, git: Git) -> None:
+    repo.promise("kept.md")
+    repo.promise("broken.md", due="2026-10-01")
+    git.commit("two promises")
+    git("branch", "base")
+    git("mv", "promises", "commitments")
+    (repo.root / "commitments/broken.md").unlink()
+    repo.config("source: commitments\n")
+    found = repo.check("--base", "base").findings
+    assert [(f["path"], f["code"], f["level"]) for f in found] == [("promises/broken.md", "P409", "error")]
+
+
+def test_a_change_cannot_switch_off_the_record_rules_that_judge_it(repo: Repo, git: Git) -> None:
+    repo.promise(**LATE)
+    git.commit("accepted late")
+    git("branch", "base")
+    repo.config("rules:\n  history-rewritten: 'off'\n  P413: 'off'\n")
+    repo.promise(**{**LATE, "delivered": "2026-10-30"})
+    result = repo.check("--base", "base")
+    assert ("promises/checkout.md", "P408") in {(f["path"], f["code"]) for f in result.findings}
+    assert result.exit_code == 1
+    git.commit("merged: from now on the new levels hold")
+    assert "P408" not in repo.check("--base", "HEAD").codes()
+    review = changes(repo)
+    [config] = [p for p in review["promises"] if p["path"] == "promisesite.yaml"]
+    assert "rules: P408 default → off (a rule of the record: its old level judges this change)" in [
+        item["text"] for item in config["items"]
+    ]
+
+
+def test_a_delivery_dated_before_the_base_is_said_to_be_dated_back(repo: Repo, git: Git) -> None:
+    repo.promise(due="2026-10-01")
+    git.commit("promised for 1 October")  # committed 2026-10-02 by the test clock
+    git("branch", "base")
+    repo.promise(due="2026-10-01", status="delivered", delivered="2026-09-30")
+    [promise] = changes(repo)["promises"]
+    [backdated] = [item for item in promise["items"] if item["kind"] == "backdated"]
+    assert "`delivered` set to 2026-09-30, before the base revision was committed (2026-10-02)" in backdated["text"]
+    assert backdated["act"].startswith("payments to confirm it happened on 2026-09-30")
+
+
+def test_record_since_moved_in_a_change_is_named_for_the_maintainers(repo: Repo, git: Git) -> None:
+    repo.config("title: Ours\n")
+    repo.promise()
+    git.commit("promised")
+    git("branch", "base")
+    repo.config("title: Ours\nrecord_since: 2026-12-01\n")
+    [config] = changes(repo)["promises"]
+    assert config["items"][0]["text"] == "record_since: (none) → 2026-12-01"
+    assert config["items"][0]["act"].startswith("the maintainers to review it")
+
+
+def test_a_promiser_cancelling_needs_the_customer_to_confirm(repo: Repo, git: Git) -> None:
+    repo.promise(due="2026-10-01")
+    git.commit("promised, now overdue")
+    git("branch", "base")
+    repo.promise(due="2026-10-01", status="cancelled", closed="2026-11-20", closed_reason="not needed any more")
+    [promise] = changes(repo)["promises"]
+    assert promise["items"][0]["act"].startswith("payments to confirm they cancelled it")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -268,3 +269,45 @@ def test_ctrl_c_stops_serve_started_with_sigint_ignored(tmp_path: Path) -> None:
     server = Served(copy_sample(tmp_path), ignoring_sigint=True)
     code, log = server.stop()  # SIGINT, and at most 15 s to stop
     assert code == 0 and "Stopped." in log, log
+
+
+def test_the_source_folder_moved_away_and_made_again_is_watched_again(served: Served) -> None:
+    source = served.root / "promises"
+    source.rename(served.root / "promises-old")
+    served.wait_for(lambda: bool(served.status()["error"]), "serve to see the folder gone")
+    shutil.copytree(served.root / "promises-old", source)  # a checkout of another branch does this
+    served.wait_for(lambda: not served.status()["error"], "serve to see the folder back")
+    served.edit(CHECKOUT, "under 300 ms for the holiday peak", "under 240 ms for the holiday peak")
+    served.wait_for(served.page_has("promises/checkout-latency/", "under 240 ms for the holiday peak"), "the edit")
+
+
+def test_a_new_source_folder_in_the_config_is_watched(served: Served) -> None:
+    shutil.copytree(served.root / "promises", served.root / "commitments")
+    served.edit("promisesite.yaml", "source: promises", "source: commitments")
+    served.wait_for(lambda: served.status(inputs=True)["inputs"].keys() >= {"commitments/platform/load-test.md"}, "it")
+    served.edit(
+        "commitments/platform/checkout-latency.md", "under 300 ms for the holiday peak", "under 230 ms for the peak"
+    )
+    served.wait_for(served.page_has("promises/checkout-latency/", "under 230 ms for the peak"), "the edit")
+
+
+def test_a_templates_folder_made_while_serving_is_watched(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    shutil.rmtree(root / "templates")
+    server = Served(root)
+    try:
+        (root / "templates/partials").mkdir(parents=True)
+        (root / "templates/partials/footer.html").write_text("<p>A footer made after serve started</p>\n")
+        server.wait_for(server.page_has("", "A footer made after serve started"), "the new template")
+        (root / "templates/partials/footer.html").write_text("<p>And edited again</p>\n")
+        server.wait_for(server.page_has("promises/load-test/", "And edited again"), "the edited template")
+    finally:
+        server.stop()
+
+
+def test_a_new_broken_file_is_reported_at_once(served: Served) -> None:
+    (served.root / "promises/platform/broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    served.wait_for(lambda: served.status()["errors"], "the finding")
+    [finding] = served.status()["errors"]
+    assert (finding["path"], finding["code"]) == ("promises/platform/broken.md", "P003")
+    served.wait_for(lambda: "promises/platform/broken.md:2:" in served.printed(), "the finding in the terminal")

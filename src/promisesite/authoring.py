@@ -81,10 +81,19 @@ class Draft:
             self.fields[key] = value.strip()
 
     def remaining_errors(self) -> list[str]:
-        """Whatever `check` finds wrong in the whole file (e.g. a required field never given)."""
+        """Whatever `check` finds wrong in the whole file (e.g. a required field never given), and with
+        the other promise files (an id one of them has already, P009)."""
         document = parse_text(self.text(), "new.md")
         _, findings = check_document(document, self.context)
-        return [f"{f.code} {f.name}: {f.message}" for f in findings if f.is_error]
+        errors = [f"{f.code} {f.name}: {f.message}" for f in findings if f.is_error]
+        stem = self.path().stem
+        taken = [rel for rel in self.config.sources().files if Path(rel).stem == stem]
+        if taken:
+            errors.append(
+                f"P009 duplicate-id: the id `{stem}` (from the title) is the file name of {taken[0]} already, and "
+                "ids name pages: give a title that says what differs, or edit that promise"
+            )
+        return errors
 
     def text(self) -> str:
         causes = " | ".join(self.config.causes)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import Config
+from .config import Config, levels_in
 from .errors import UserError
 from .findings import Finding, Level, bounded
 from .model import History, Promise
@@ -200,7 +200,8 @@ def run_check(
         if not paths:
             reported.extend(was.deleted)  # a deleted file is reported on the path it had
     findings.extend(check_together(promises, context))
-    result = settle(promises, findings, sorted(set(reported)), config, strict)
+    levels = _record_levels(config.rule_levels, levels_in(was.config)) if base is not None else None
+    result = settle(promises, findings, sorted(set(reported)), config, strict, levels)
     if base is not None:
         result.base = was
     return result
@@ -242,7 +243,8 @@ def _named(
 
 def _base(config: Config, today: dt.date, revision: str, now: dict[str, str]) -> Base:
     try:
-        return read_base(config.source, config.root, revision, config.registry, today, config.max_file_size, now)
+        name = config.file.name if config.file is not None else "promisesite.yaml"
+        return read_base(config.source, config.root, revision, config.registry, today, config.max_file_size, now, name)
     except GitError as error:
         raise UsageError(
             f"--base {revision}: {error}: name a branch, tag or commit that git knows here; in CI, "
@@ -250,10 +252,32 @@ def _base(config: Config, today: dt.date, revision: str, now: dict[str, str]) ->
         ) from None
 
 
+def _record_levels(now: Mapping[str, str], was: Mapping[str, str]) -> dict[str, str]:
+    """The levels for a change: a record rule's never weaker than the base revision's config set it, so
+    that a change cannot switch off the rules that judge it (its new levels hold once it is merged)."""
+    order = {Level.OFF.value: 0, Level.WARNING.value: 1, Level.ERROR.value: 2}
+    levels = dict(now)
+    for code in RECORD_CODES & set(now):
+        before = was.get(code, BY_CODE[code].level)
+        if order[now[code]] < order[before]:
+            if code in was:
+                levels[code] = was[code]
+            else:
+                del levels[code]  # the base left it at its default: each finding's own level
+    return levels
+
+
 def settle(
-    promises: list[Promise], findings: Iterable[Finding], reported: list[str], config: Config, strict: bool
+    promises: list[Promise],
+    findings: Iterable[Finding],
+    reported: list[str],
+    config: Config,
+    strict: bool,
+    levels: Mapping[str, str] | None = None,
 ) -> CheckResult:
-    """Apply waivers and configured levels, and keep the reported files' findings, sorted."""
+    """Apply waivers and levels (the config's, unless `levels` says), and keep the reported files'
+    findings, sorted."""
+    levels = config.rule_levels if levels is None else levels
     waivers = {p.path: {w.rule for w in p.waivers} - RECORD_CODES for p in promises}
     wanted = set(reported)
     kept: list[Finding] = []
@@ -264,7 +288,7 @@ def settle(
         if finding.code in waivers.get(finding.path, ()):
             waived.setdefault(finding.path, []).append(finding)
             continue
-        level = BY_CODE[finding.code].level_in(config.rule_levels.get(finding.code), strict, finding.level)
+        level = BY_CODE[finding.code].level_in(levels.get(finding.code), strict, finding.level)
         if level != Level.OFF.value:
             kept.append(replace(finding, level=level) if level != finding.level else finding)
     kept.sort(key=astuple_of)  # the dataclass order, without its per-comparison tuples

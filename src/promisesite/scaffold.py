@@ -44,9 +44,44 @@ def _walk(folder, prefix: str) -> Iterator[tuple[str, bytes]]:
             yield f"{prefix}{entry.name}", entry.read_bytes()
 
 
-def init(target: Path, today: dt.date, force: bool = False) -> list[str]:
-    """Write the scaffold into `target`; without `force`, refuse (writing nothing) if any file exists."""
+# What a forge and pre-commit read only at the top of the work tree.
+AT_THE_TOP = (".github/", ".pre-commit-config.yaml")
+
+
+def moved_to_top(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """The scaffold for a repository whose work tree starts above it, at `folder/` from its top: the
+    CI workflow and the pre-commit config named from the top, where the forge and pre-commit read
+    them, and made to work in `folder`; the rest under `folder/`."""
+    moved: dict[str, bytes] = {}
+    for name, data in files.items():
+        if not name.startswith(AT_THE_TOP):
+            moved[f"{folder}/{name}"] = data
+            continue
+        text = data.decode("utf-8")
+        if name.startswith(".github/"):
+            text = text.replace(
+                "    runs-on: ubuntu-latest\n",
+                f"    runs-on: ubuntu-latest\n    defaults: {{run: {{working-directory: {folder}}}}}\n",
+            )
+            text = text.replace("path: .promisesite-cache", f"path: {folder}/.promisesite-cache")
+            text = text.replace("with: {path: site}", f"with: {{path: {folder}/site}}")
+        else:
+            text = text.replace(
+                "entry: promisesite check", f"entry: promisesite check --config {folder}/promisesite.yaml"
+            )
+            text = text.replace("files: ^promises/", f"files: ^{folder}/promises/")
+        moved[name] = text.encode("utf-8")
+    return moved
+
+
+def init(target: Path, today: dt.date, force: bool = False, top: Path | None = None) -> list[str]:
+    """Write the scaffold into `target` (and, when `top` is the top of a work tree above it, the CI and
+    pre-commit files there); without `force`, refuse (writing nothing) if any file exists. Returns
+    the paths written, relative to `top` when given, else to `target`."""
     files = scaffold_files(today)
+    if top is not None:
+        files = moved_to_top(files, target.resolve().relative_to(top.resolve()).as_posix())
+        target = top
     if target.exists() and not target.is_dir():
         raise ScaffoldRefused(f"{target} is a file: name a new or existing folder")
     existing = [name for name in files if os.path.lexists(target / name)]

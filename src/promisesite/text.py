@@ -31,6 +31,14 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6, quote: 
     return f"did you mean {quote.format(close[0])}?" if close else ""
 
 
+def shortened(text: str, limit: int) -> str:
+    """The text, or its first `limit` characters cut at a word and ended with `…`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut).rstrip(" ,;:") + "…"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`1 file`, `2 files`, `3 people` (with `many`)."""
     return f"{count} {word if count == 1 else many or word + 's'}"

@@ -9,12 +9,15 @@ the same promise, and every promise file on disk counts, tracked by git or not.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import fields
 
 from ..check import CheckResult
-from ..config import Config
+from ..config import CONFIG_NAME, Config, levels_in
 from ..findings import Finding
 from ..model import MILESTONES, Promise, Registry, Status
+from ..read.front import declared
+from ..rules import RECORD_CODES
 from .items import Item, PromiseChange
 from .wording import list_diff
 
@@ -44,7 +47,7 @@ def describe(result: CheckResult, config: Config | None = None) -> list[PromiseC
         if now.path in base.added:
             items = _new(now)
         elif was is not None:
-            items = _changed(was, now, base.moved.get(now.path, ""))
+            items = _changed(was, now, base.moved.get(now.path, ""), base.date)
         else:
             continue
         if items:
@@ -69,11 +72,45 @@ def describe(result: CheckResult, config: Config | None = None) -> list[PromiseC
                 else PromiseChange(path, path.rsplit("/", 1)[-1].removesuffix(".md"), path, "", "")
             )
             found[path] = entry
+    if config is not None:
+        settings = _settings(base.config, config)
+        if settings:
+            found[CONFIG_NAME] = PromiseChange(CONFIG_NAME, "", "the site's config", "", "", settings)
     for path, entry in found.items():
         entry.findings = findings.get(path, [])
         if not entry.items:
             entry.items.append(Item("unchanged", "no field changed; what the check finds in it:", _fix(entry)))
     return [found[path] for path in sorted(found)]
+
+
+# The keys of promisesite.yaml that change how the record is judged or who signs it off.
+_RECORD_KEYS = ("source", "record_since", "codeowners", "accounting")
+
+
+def _settings(was_text: str, config: Config) -> list[Item]:
+    """What the change does to the config's keys that judge the record: each said, for a maintainer."""
+    file = config.root / CONFIG_NAME
+    try:
+        now_text = file.read_text(encoding="utf-8-sig") if file.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return []
+    items = []
+    for key in _RECORD_KEYS:
+        before, after = declared(was_text, key), declared(now_text, key)
+        if before != after:
+            items.append(
+                Item("config", f"{key}: {_shown(before)} → {_shown(after)}", _MAINTAINERS, _str(before), _str(after))
+            )
+    before_levels, after_levels = levels_in(was_text), levels_in(now_text)
+    for code in sorted(set(before_levels) | set(after_levels)):
+        before, after = before_levels.get(code, "default"), after_levels.get(code, "default")
+        if before != after:
+            note = " (a rule of the record: its old level judges this change)" if code in RECORD_CODES else ""
+            items.append(Item("config", f"rules: {code} {before} → {after}{note}", _MAINTAINERS, before, after))
+    return items
+
+
+_MAINTAINERS = "the maintainers to review it: it changes how every promise is judged"
 
 
 def _fix(entry: PromiseChange) -> str:
@@ -119,8 +156,9 @@ def _new(now: Promise) -> list[Item]:
     return [Item("new", f"added as {shown}{due}", f"{now.customer} to confirm the record")]
 
 
-def _changed(was: Promise, now: Promise, moved_from: str) -> list[Item]:
-    """Every difference between the two versions of one promise, each once."""
+def _changed(was: Promise, now: Promise, moved_from: str, written: dt.date | None = None) -> list[Item]:
+    """Every difference between the two versions of one promise, each once. A milestone newly set to a
+    day before the base revision was committed (`written`) is said to be dated back."""
     items: list[Item] = []
     if moved_from:
         items.append(Item("moved", f"moved from {moved_from}"))
@@ -151,6 +189,16 @@ def _changed(was: Promise, now: Promise, moved_from: str) -> list[Item]:
         )
     for name in MILESTONES:
         before, after = getattr(was, name), getattr(now, name)
+        if before is None and after is not None and written is not None and after < written:
+            items.append(
+                Item(
+                    "backdated",
+                    f"`{name}` set to {after}, before the base revision was committed ({written}): dated back",
+                    f"{now.customer} to confirm it happened on {after}: a late delivery dated back reads as kept",
+                    None,
+                    str(after),
+                )
+            )
         if before != after and not (name == now.status_milestone and _status_covers(was, now)):
             items.append(
                 Item("milestone", f"`{name}` {_shown(before)} → {_shown(after)}", "", _str(before), _str(after))
@@ -243,8 +291,14 @@ def _status(was: Promise, now: Promise) -> list[Item]:
         return [Item("accepted", text, act, shown, after.value)]
     if after in CLOSINGS:
         why = f": {now.closed_reason}" if now.closed_reason else ""
-        act = f"{now.customer} to agree" if after is Status.REVOKED else f"{now.promiser} to acknowledge it"
-        return [Item("closed", f"{after.value}{why}", act, shown, after.value)]
+        acts = {
+            Status.REVOKED: f"{now.customer} to agree that it is revoked (it counts as broken)",
+            Status.CANCELLED: f"{now.customer} to confirm they cancelled it: only the customer cancels, and a "
+            "cancelled promise is not counted",
+            Status.DECLINED: f"{now.customer} to acknowledge the request is declined",
+            Status.WITHDRAWN: f"{now.promiser} to acknowledge the request is withdrawn",
+        }
+        return [Item("closed", f"{after.value}{why}", acts[after], shown, after.value)]
     return [Item("status", f"status {shown} → {after.value}", f"{now.customer} to agree", shown, after.value)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..clock import resolve_today
+from ..scaffold import AT_THE_TOP
 from ..scaffold import init as scaffold
 from .options import TERMINAL, Failure, friendly, terminal_options, today_option
 
@@ -33,17 +35,27 @@ def init(directory: Path, force: bool, commit: bool, today: str | None) -> None:
       promisesite init demo && cd demo && promisesite check && promisesite build
       promisesite init                 # in the current folder
     """
+    top = _work_tree_top(directory)
+    below = top is not None and top.resolve() != directory.resolve()
     try:
-        written = scaffold(directory, resolve_today(today), force=force)
+        directory.mkdir(parents=True, exist_ok=True)
+        written = scaffold(directory, resolve_today(today), force=force, top=top if below else None)
     except OSError as error:
         raise Failure(
             f"cannot write into {directory} ({error.strerror or error}): choose a folder you may write to"
         ) from None
+    base = top if below and top is not None else directory
     for name in written:
-        TERMINAL.detail(f"  wrote {directory / name}")
+        TERMINAL.detail(f"  wrote {base / name}")
+    if below and top is not None:
+        TERMINAL.say(
+            f"{directory}/ is inside the git repository at {top}/: the workflow and the pre-commit config are "
+            f"written at its top ({', '.join(n for n in written if n.startswith(AT_THE_TOP))}), where GitHub and "
+            f"pre-commit read them, and made to work in {directory}/"
+        )
     started = _start_repository(directory)
     if commit:
-        _commit(directory, written)
+        _commit(base, written)
     step = "" if directory == Path(".") else f"cd {directory} && "
     TERMINAL.say(
         f"Wrote {len(written)} files into {directory}/. Next: {step}promisesite check && promisesite serve", fg="green"
@@ -60,6 +72,17 @@ def init(directory: Path, force: bool, commit: bool, today: str | None) -> None:
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, timeout=60)
+
+
+def _work_tree_top(directory: Path) -> Path | None:
+    """The top of the git work tree that holds `directory` (or would, once made), or None."""
+    if shutil.which("git") is None:
+        return None
+    folder = Path(os.path.abspath(directory))
+    while not folder.exists():
+        folder = folder.parent
+    done = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
 
 
 def _start_repository(directory: Path) -> bool:
@@ -79,8 +102,11 @@ def _commit(directory: Path, written: list[str]) -> None:
     if not written:
         return
     added = _git(directory, "add", "--", *written)
+    # Only these paths: whatever else was staged stays staged, and out of this commit.
     done = (
-        added if added.returncode else _git(directory, "commit", "-q", "-m", "Start keeping promises with promisesite")
+        added
+        if added.returncode
+        else _git(directory, "commit", "-q", "--only", "-m", "Start keeping promises with promisesite", "--", *written)
     )
     if done.returncode:
         raise Failure(

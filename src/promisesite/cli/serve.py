@@ -115,16 +115,16 @@ def run(
 
         def on_change(paths: set[Path], rescan: bool) -> None:
             result = live.rebuild(paths, rescan, early=on_first_page)
-            if not (result.written or result.error):
-                return
-            touched = {f.path for f in result.findings} & set(result.reason.split(", "))
+            if not (result.written or result.error or result.changed):
+                return  # editor noise, or a save that changed no byte
+            touched = {f.path for f in result.findings} & set(result.changed)
             shown = result.findings if result.full else [f for f in result.findings if f.path in touched]
             if shown:
                 TERMINAL.report(shown, len(touched) or len(live.files), err=True)
             tell(result)
             server.announce(result.written)
 
-        watcher = Watcher(live.watched(), on_change, poll=poll, say=TERMINAL.warn)
+        watcher = Watcher(live.watched, on_change, poll=poll, say=TERMINAL.warn)
         signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
         # Ctrl-C stops serve even when it was started with SIGINT ignored, as a background job of
         # a non-interactive shell (nohup, `cmd &` in a script) is.
@@ -134,7 +134,7 @@ def run(
             shown_host = f"[{host}]" if ":" in host else host
             TERMINAL.warn(f"Serving {live.config.title} at http://{shown_host}:{server.server_address[1]}{urls.base}")
             TERMINAL.say(
-                f"Watching {', '.join(live.config.relative(f) + '/' for f, _ in live.watched())} "
+                f"Watching {', '.join(live.config.relative(f) + '/' for f in watcher.watched)} "
                 f"{'by polling ' if watcher.polling else ''}(Ctrl-C to stop)"
             )
             server.serve_forever(poll_interval=0.2)

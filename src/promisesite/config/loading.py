@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import HANDLE_PATTERN, MAX_HANDLE, SLUG_PATTERN, Person, Team
 from ..read.files import Unreadable, read_bounded
-from ..read.front import YamlRefused, load_yaml
+from ..read.front import YamlRefused, declared, load_yaml
 from ..rules import lookup, suggest
 from ..rules.words import CATEGORIES
 from ..text import did_you_mean
@@ -60,16 +60,27 @@ def find_config(cwd: Path) -> tuple[Path | None, Path]:
     return found, (found.parent if found is not None else top)
 
 
+def levels_in(text: str) -> dict[str, str]:
+    """The rule levels a config's text sets (`rules:`), by code; {} when it sets none or cannot be read.
+    For comparing a base revision's config with today's."""
+    rules = declared(text, "rules")
+    if not isinstance(rules, dict):
+        return {}
+    levels = {}
+    for name, level in rules.items():
+        found = lookup(name) if isinstance(name, str) else None
+        if found is not None and level in LEVELS:
+            levels[found.code] = level
+    return levels
+
+
 def _declared_source(file: Path) -> str:
     """The `source:` a config declares, read for the search alone (errors are left to the full read)."""
     raw = read_bounded(file, 1_000_000)
     try:
-        data, _ = (
-            load_yaml(raw.decode("utf-8-sig"), max_nodes=MAX_CONFIG_VALUES) if isinstance(raw, bytes) else ({}, {})
-        )
-    except (YamlRefused, UnicodeDecodeError):
-        data = {}
-    source = data.get("source") if isinstance(data, dict) else None
+        source = declared(raw.decode("utf-8-sig"), "source") if isinstance(raw, bytes) else None
+    except UnicodeDecodeError:
+        source = None
     return source if isinstance(source, str) and source.strip() else EXAMPLES["source"]
 
 

@@ -81,6 +81,16 @@ def load_yaml(
     return walker.value(root, "", 0), positions
 
 
+def declared(text: str, key: str) -> Any:
+    """One top-level value of a YAML mapping (a config's `source:`), or None when the text is not one;
+    read for a search or a comparison, its errors left to the full read."""
+    try:
+        data, _ = load_yaml(text)
+    except YamlRefused:
+        return None
+    return data.get(key) if isinstance(data, dict) else None
+
+
 def _yaml_hint(yaml_text: str, index: int) -> str:
     lines = yaml_text.split("\n")
     line = lines[index] if 0 <= index < len(lines) else ""

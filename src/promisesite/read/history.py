@@ -9,6 +9,7 @@ the same commit always gives the same history, whatever is uncommitted.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from ..model import Event, FileHistory, History, Promise, Registry
 from .document import parse_bytes
 from .files import is_promise_path
+from .front import declared
 from .git import NULL_BLOB, Change, Commit, GitError, Repository
 from .promise import build_promise
 
@@ -208,6 +210,7 @@ class Base:
     added: frozenset[str] = frozenset()  # paths now of promises the base did not have
     moved: dict[str, str] = field(default_factory=dict)  # path now → path at the base, where they differ
     date: dt.date | None = None  # when the base commit was committed (in UTC)
+    config: str = ""  # the text of promisesite.yaml at the base ("" when it had none)
 
 
 def read_base(
@@ -218,16 +221,23 @@ def read_base(
     today: dt.date,
     limit: int,
     now: Mapping[str, str],
+    config_name: str = "promisesite.yaml",
 ) -> Base:
     """The base revision's promises against `now` (id → path of each promise `check` read): the
-    promise files the same scan finds at `revision` (no dot folders, only `*.md`, regular files).
-    GitError when git cannot say."""
+    promise files the same scan finds at `revision` (no dot folders, only `*.md`, regular files),
+    in the source folder the base's own config named (a change that moves the folder and the
+    promises together still compares them). GitError when git cannot say."""
     repo = Repository.find(source)
     if not root.resolve().is_relative_to(repo.top.resolve()):
         raise GitError("the source folder is in another git repository than promisesite.yaml")
     commit = repo.resolve(revision)
     prefix = _prefix(repo, root)
+    config = _text_at(repo, commit, prefix + config_name)
+    named = declared(config, "source") if config else None
+    named = named.strip() if isinstance(named, str) and named.strip() else "promises"  # the default source
     folder = repo.relative(source)
+    if not named.startswith(("/", "..")):
+        folder = posixpath.normpath(prefix + named)
     inside = "" if folder == "." else folder + "/"
     at_base: dict[str, tuple[str, str]] = {}  # id → (path at the base, blob)
     for entry in repo.tree(commit, folder):
@@ -256,7 +266,17 @@ def read_base(
             changed[path] = replace(promise, id=promise_id)
     moved = {now[i]: was_at for i, (was_at, _) in at_base.items() if i in now and now[i] != was_at}
     added = frozenset(path for promise_id, path in now.items() if promise_id not in at_base)
-    return Base(changed, deleted, added, moved, _day(repo.commit_time(commit)))
+    return Base(changed, deleted, added, moved, _day(repo.commit_time(commit)), config)
+
+
+def _text_at(repo: Repository, commit: str, path: str) -> str:
+    """A small text file as `commit` has it, or "" when it has none."""
+    try:
+        raw = dict(repo.blobs([repo.git("rev-parse", f"{commit}:{path}").decode().strip()], limit=1_000_000))
+    except GitError:
+        return ""
+    data = next(iter(raw.values()), b"")
+    return data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
 
 
 def _day(timestamp: int) -> dt.date | None:

@@ -64,6 +64,7 @@ class Report:
     error: str = ""  # a configuration or template error that stopped the rebuild
     full: bool = False
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent reading, checking, rendering, writing
+    changed: list[str] = field(default_factory=list)  # the promise files that changed (added, edited, removed)
 
     @property
     def errors(self) -> list[Finding]:
@@ -95,16 +96,21 @@ class LiveSite:
         self.site: Site | None = None
         self._first_read: tuple[str, int, FileState] | None = None
         self.problems: list[Finding] = []  # folders and names of the source folder that cannot be read
+        self._last_config: Config | None = None  # what to watch while a broken config is being fixed
 
     # --- what the watcher calls -------------------------------------------------------------
 
     def watched(self) -> list[tuple[Path, bool]]:
-        """Folders to watch, and whether recursively: the source, the templates, the config's folder."""
-        assert self.config is not None
+        """Folders to watch, and whether recursively: the source, the templates, the config's folder (which
+        sees the other two made again), as the config names them now; those that exist."""
+        config = self.config or self._last_config
+        if config is None:
+            return []
+        self._last_config = config
         folders = [
-            (self.config.source, True),
-            (self.config.templates, True),
-            ((self.config.file or self.config.root / "promisesite.yaml").parent, False),
+            (config.source, True),
+            (config.templates, True),
+            ((config.file or config.root / "promisesite.yaml").parent, False),
         ]
         return [(path, recursive) for path, recursive in folders if path.is_dir()]
 
@@ -301,6 +307,11 @@ class LiveSite:
     def _apply(self, paths: set[Path], rescan: bool) -> Report:
         config, context = self.config, self.context
         assert config is not None and context is not None and self.ledger is not None and self.site is not None
+        if not config.source.is_dir():
+            raise UsageError(
+                f"the source folder {config.relative(config.source)}/ is gone: put it back, or set `source:` in "
+                "promisesite.yaml"
+            )
         source = config.source.resolve()
         touched: dict[str, Path | None] = {}
         if rescan:
@@ -317,6 +328,7 @@ class LiveSite:
                 continue
             touched[config.relative(path)] = path if path.is_file() else None
         phases = Phases()
+        before_files = self.files
         states = dict(self.files)
         for rel, file in touched.items():
             if file is None:
@@ -346,8 +358,8 @@ class LiveSite:
         written = self._sync(changes, removed)
         phases("write")
         self.files, self.ledger, self.site, self.rendered = states, ledger, site, rendered
-        reason = ", ".join(sorted(touched)) or "nothing"
-        return Report(reason, written=written, findings=findings, phases=phases.seconds)
+        changed = sorted(rel for rel in touched if _digest_of(before_files.get(rel)) != _digest_of(states.get(rel)))
+        return Report(_named(changed), written=written, findings=findings, phases=phases.seconds, changed=changed)
 
     def _read(self, rel: str, path: Path, config: Config, context: Context, old: FileState | None) -> FileState:
         first = self._first_read
@@ -435,6 +447,17 @@ class Phases:
         now = time.perf_counter()
         self.seconds[phase] = now - self._last
         self._last = now
+
+
+def _digest_of(state: FileState | None) -> str | None:
+    return None if state is None else state.digest
+
+
+def _named(changed: list[str]) -> str:
+    """`a.md`, `a.md, b.md`, or `a.md, b.md and 40 other files`: what changed, in one short line."""
+    if len(changed) <= 3:
+        return ", ".join(changed) or "nothing"
+    return f"{', '.join(changed[:2])} and {len(changed) - 2} other files"
 
 
 def _digest(data: bytes) -> str:

@@ -15,7 +15,7 @@ from ..findings import Finding
 from ..ledger import Ledger, State
 from ..model import MILESTONES, Event, Promise, Registry, Status
 from ..outcomes import Reliability
-from ..text import plural
+from ..text import plural, shortened
 from .theme import format_date
 from .urls import Urls
 
@@ -41,8 +41,10 @@ def promise_view(promise: Promise, ledger: Ledger, urls: Urls, names: Registry, 
     state = ledger.state(promise)
 
     def link(p: Promise) -> dict[str, str]:
+        """Another promise, as this page names it: its title cut short, since every page of a tree names
+        its ancestors, and an uncut long title would grow the site with the square of the tree."""
         status = p.status.value if p.status else "unknown"
-        return {"title": p.title or p.id, "url": urls.promise(p.id), "status": status}
+        return {"title": shortened(p.title or p.id, LINKED_TITLE), "url": urls.promise(p.id), "status": status}
 
     def person(handle: str, kind: str) -> dict[str, str] | None:
         return {"name": names.name_of(handle), "url": urls.group(kind, handle)} if handle else None
@@ -180,6 +182,9 @@ def prose(text: str) -> Markup:
 
 # A commit whose date no calendar holds (git takes any number): said plainly, never a failed build.
 UNKNOWN_DATE = "an unknown date (the commit's date is not a real one)"
+
+
+LINKED_TITLE = 120  # characters of another promise's title that a page repeats
 
 
 def shown_ancestors(chain: list[Promise]) -> list[Promise | None]:
