@@ -362,6 +362,20 @@ CASES = [
         11,
     ),
     ("help-with-no-comment", one(help="ask bo.chen"), "P011", None, None),
+    (
+        "title-goes-on-in-an-indented-comment",
+        raw(promise_text().replace("for the holiday peak\n", "for the holiday peak\n  #4512 and the SSO login\n", 1)),
+        "P011",
+        "error",
+        2,
+    ),
+    (
+        "a-comment-between-keys",
+        raw(promise_text().replace("promiser: ana.lima\n", "promiser: ana.lima\n# the on-call this week\n", 1)),
+        "P011",
+        None,
+        None,
+    ),
     ("quoted-is-kept", one(title='"Bug #4512 closed and the fix deployed to production"'), "P011", None, None),
     (
         "comment-after-a-handle",

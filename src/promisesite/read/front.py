@@ -130,15 +130,27 @@ class _Walker:
         return None
 
     def cut_by_comment(self, node: yaml.ScalarNode, path: str) -> None:
-        """Where a plain value's line goes on with ` #…`, which YAML drops as a comment: recorded as
-        `path#` (the position of the `#`), so that a text field cut short is never dropped in silence."""
+        """Where a plain value's line goes on with ` #…`, which YAML drops as a comment, or the value
+        goes on in a comment line indented under it (`title: Login bug` then `  #4512 fixed`):
+        recorded as `path#` (the position of the `#`), so that text cut short is never dropped in silence."""
         end = node.end_mark
         line = self.lines[end.line] if end.line < len(self.lines) else ""
         rest = line[end.column :]
         stripped = rest.lstrip(" \t")
         if stripped.startswith("#") and len(stripped) < len(rest):
-            self.positions[path + "#"] = (end.line + self.line_offset, end.column + len(rest) - len(stripped) + 1)
-            self.comments[path] = stripped.rstrip()
+            column = end.column + len(rest) - len(stripped)
+        elif not stripped and end.line + 1 < len(self.lines):
+            own = self.lines[node.start_mark.line]
+            following = self.lines[end.line + 1]
+            stripped = following.lstrip(" \t")
+            indent = len(following) - len(stripped)
+            if not stripped.startswith("#") or indent <= len(own) - len(own.lstrip(" \t")):
+                return
+            column, end = indent, type(end)(end.name, end.index, end.line + 1, indent, end.buffer, end.pointer)
+        else:
+            return
+        self.positions[path + "#"] = (end.line + self.line_offset, column + 1)
+        self.comments[path] = stripped.rstrip()
 
     def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         if id(node) in self.seen:

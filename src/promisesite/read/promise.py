@@ -341,7 +341,7 @@ class _Builder:
                 self.at(path),
                 f"YAML ends this value at ` #` and drops `{_cut(dropped)}` as a comment, so it reads "
                 f"`{_cut(value)}`: quote the whole value, `{_cut(written, 120)}`; if the words after `#` are a "
-                "comment, put them on a line of their own",
+                "comment, put them on a line of their own, not indented under the value",
             )
         )
 
