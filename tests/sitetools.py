@@ -7,7 +7,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from conftest import ROOT
 
@@ -56,11 +56,16 @@ def parse_html(path: Path) -> _Links:
 
 
 def broken_links(site: Path, base: str = "/") -> list[str]:
-    """Every internal link (href/src) of every page that does not resolve to a file of the site."""
+    """Every internal link (href/src) of every page that does not resolve to a file of the site, read
+    from where the page lies as a browser reads it; and every link written from the server's root
+    rather than relative to the page (which breaks the site opened from disk or under a sub-path).
+    The 404 page, served at any depth, is the one page whose links start at `base`."""
     problems = []
     pages = sorted(site.rglob("*.html"))
     ids = {page: parse_html(page).ids for page in pages}
     for page in pages:
+        rel = page.relative_to(site).as_posix()
+        address = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         parsed = parse_html(page)
         for link in parsed.links:
             parts = urlsplit(link)
@@ -68,18 +73,22 @@ def broken_links(site: Path, base: str = "/") -> list[str]:
                 continue
             if not parts.path:  # a fragment on the same page
                 if parts.fragment and parts.fragment not in ids[page]:
-                    problems.append(f"{page.relative_to(site)}: #{parts.fragment} has no target")
+                    problems.append(f"{rel}: #{parts.fragment} has no target")
                 continue
-            if not parts.path.startswith(base):
-                problems.append(f"{page.relative_to(site)}: {link} is outside the base URL {base}")
+            if parts.path.startswith("/") and rel != "404.html":
+                problems.append(f"{rel}: {link} starts at the server's root, not at this page")
                 continue
-            target = site / parts.path[len(base) :]
-            if parts.path.endswith("/"):
+            path = urlsplit(urljoin(address, link)).path
+            if not path.startswith(base):
+                problems.append(f"{rel}: {link} leads outside the site ({path})")
+                continue
+            target = site / path[len(base) :]
+            if path.endswith("/"):
                 target = target / "index.html"
             if not target.is_file():
-                problems.append(f"{page.relative_to(site)}: {link} does not exist")
+                problems.append(f"{rel}: {link} does not exist")
             elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
-                problems.append(f"{page.relative_to(site)}: {link} has no #{parts.fragment}")
+                problems.append(f"{rel}: {link} has no #{parts.fragment}")
     return problems
 
 

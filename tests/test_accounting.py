@@ -107,7 +107,9 @@ def test_causes_are_listed_most_frequent_first_with_the_promises_behind_them(rep
     heads = re.findall(r'<span class="cause-name[^"]*">([^<]+)</span> <span class="cause-count">(\d+)</span>', causes)
     assert heads == [("dependency", "2"), ("capacity", "1"), ("scope", "1"), ("no cause given", "1")]
     dependency = causes.split("</li>\n</ul>")[0]
-    assert '<a href="/promises/w46-broken/">' in dependency and '<a href="/promises/w47-revoked/">' in dependency
+    assert (
+        '<a href="../../promises/w46-broken/">' in dependency and '<a href="../../promises/w47-revoked/">' in dependency
+    )
     assert "1 renegotiation" in causes  # scope was given for a renegotiation, not a miss
     dashboard = (repo.root / "site/index.html").read_text()
     assert '<span class="cause-name">dependency</span> <span class="cause-count">2</span>' in dashboard
@@ -231,4 +233,4 @@ def test_signals_point_at_under_commitment_swings_and_stale_promises(repo: Repo)
     assert "under-commitment" not in found
     assert found["swing"].startswith("From 2026-W46 to 2026-W47 the share kept went from 100% to 25%")
     assert found["stale"].startswith("1 open promise has not changed in 4 weeks or more")
-    assert '<a href="/promises/open-quiet/">' in html.split('class="signal signal-stale"', 1)[1]
+    assert '<a href="../../promises/open-quiet/">' in html.split('class="signal signal-stale"', 1)[1]

@@ -121,7 +121,7 @@ def test_the_dashboard_shows_what_is_at_risk_and_why(repo: Repo) -> None:
     )
     html = (built(repo) / "index.html").read_text()
     section = html.split('id="at-risk"', 1)[1].split("</section>", 1)[0]
-    rows = dict(re.findall(r'<a href="/promises/([a-z-]+)/">.*?<td class="risk-cell">([^<]*)</td>', section, re.S))
+    rows = dict(re.findall(r'<a href="promises/([a-z-]+)/">.*?<td class="risk-cell">([^<]*)</td>', section, re.S))
     assert rows == {
         "medium-soon": "medium confidence, due in 5 days",
         "twice": "renegotiated 2 times",
@@ -138,12 +138,12 @@ def test_people_and_teams_are_named_and_linked_where_they_appear(repo: Repo) -> 
     site = built(repo)
     page = (site / "promises/checkout/index.html").read_text()
     assert '<li class="crumb-label">Serves:</li>' in page
-    assert '<strong>Help:</strong> ask <a href="/people/bo-chen/">Bo Chen</a> (database on-call)' in page
-    assert '<dt>Measured by</dt><dd><a href="/people/cleo-ruiz/">Cleo Ruiz</a></dd>' in page
+    assert '<strong>Help:</strong> ask <a href="../../people/bo-chen/">Bo Chen</a> (database on-call)' in page
+    assert '<dt>Measured by</dt><dd><a href="../../people/cleo-ruiz/">Cleo Ruiz</a></dd>' in page
     person = (site / "people/ana-lima/index.html").read_text()
-    assert 'Member of <a href="/teams/platform/">Platform</a>' in person
+    assert 'Member of <a href="../../teams/platform/">Platform</a>' in person
     roster = (site / "teams/platform/index.html").read_text().split('id="roster"', 1)[1].split("</table>", 1)[0]
-    assert re.findall(r'<a href="/people/([a-z-]+)/">', roster) == ["ana-lima", "bo-chen"]
+    assert re.findall(r'<a href="../../people/([a-z-]+)/">', roster) == ["ana-lima", "bo-chen"]
 
 
 def uids(site: Path) -> set[str]:

@@ -16,12 +16,14 @@ to git (a pull request could have put it there). It remembers:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,7 @@ class BuildCache:
         """A hash of the bytes of every input: an edit that keeps a file's size and time still shows."""
         digest = hashlib.sha256()
         digest.update(json.dumps({"version": self.version, **options}, sort_keys=True, default=str).encode())
+        digest.update(builtin_theme_digest().encode())  # a theme changed without a new version (a dev install)
         if self.config.file:
             _feed(digest, "config", read_bounded(self.config.file))
         if self.config.templates.is_dir():
@@ -251,3 +254,18 @@ def _is_state(state: Any) -> bool:
         ),
     }
     return state.keys() == kinds.keys() and all(check(state[key]) for key, check in kinds.items())
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_theme_digest() -> str:
+    """A hash of the built-in theme's files, once per process (a few dozen small files)."""
+    digest = hashlib.sha256()
+    stack = [resources.files("promisesite").joinpath("templates")]
+    while stack:
+        folder = stack.pop()
+        for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            if entry.is_dir():
+                stack.append(entry)
+            else:
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()

@@ -40,7 +40,7 @@ SINGLETONS = (
     "customers/index.html",
     "people/index.html",
     "promises.json",
-    "search.json",
+    "search-index.js",
     "calendar.ics",
 )
 

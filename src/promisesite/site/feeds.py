@@ -111,13 +111,14 @@ def promises_json(ledger: Ledger, urls: Urls, memo: Memo | None = None) -> bytes
 
 def search_index(ledger: Ledger, urls: Urls, registry: Registry, memo: Memo | None = None) -> bytes:
     """What search needs and no more: one short array per promise (docs/site.md), a fraction of
-    `promises.json`. Fields: url, id, title, status, due, promiser, its name, customer, its name,
-    team, tags."""
+    `promises.json`. Fields: url (from the site's root), id, title, status, due, promiser, its name,
+    customer, its name, team, tags. Written as a script that hands the arrays to the page
+    (`promisesiteIndex([...])`): a page opened from disk may load a script, but not fetch a file."""
     memo = memo or _no_memo()
 
     def entry(promise: Promise) -> str:
         record = [
-            urls.promise(promise.id),
+            urls.promise(promise.id)[len(urls.base) :],
             promise.id,
             promise.title,
             promise.status.value if promise.status else "",
@@ -132,7 +133,9 @@ def search_index(ledger: Ledger, urls: Urls, registry: Registry, memo: Memo | No
         return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
     records = [memo.get("search", p, None, functools.partial(entry, p)) for p in ledger.promises]
-    return ("[\n" + ",\n".join(records) + "\n]\n").encode("utf-8")
+    # JSON is JavaScript, except for U+2028 and U+2029 in old engines; `</` cannot end a script here.
+    body = ",\n".join(records).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return ("promisesiteIndex([\n" + body + "\n]);\n").encode("utf-8")
 
 
 def _other_name(registry: Registry, handle: str) -> str:

@@ -13,6 +13,7 @@ from .. import __version__
 from ..model import Status
 from ..outcomes import Outcome
 from ..text import plural
+from .relative import ROOT_FINDER, ROOT_FINDER_HASH
 from .theme import render
 from .view import MIN_SHARE, due_note, kept_text
 
@@ -98,6 +99,8 @@ def install_globals(site: Site) -> None:
             display=site.display,
             edit_url=site.edit_url,
             group_kinds=GROUP_KINDS,
+            root_finder=Markup(ROOT_FINDER),
+            root_finder_hash=ROOT_FINDER_HASH,
             ledger=current,
             state=lambda promise: current.now.ledger.state(promise),
             row_html=lambda promise: current.now.row_html(promise),
@@ -112,7 +115,8 @@ def install_globals(site: Site) -> None:
                 "favicon": urls.asset("favicon.svg"),
                 "search": urls.asset("search.js"),
                 "lists": urls.asset("lists.js"),
-                "index": urls.file("search.json"),
+                "site": urls.asset("site.js"),
+                "index": urls.file("search-index.js"),
             },
         )
         site.env.globals["partials"] = _Partials(site.env)

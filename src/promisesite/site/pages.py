@@ -29,6 +29,7 @@ from .globals import GROUP_KINDS, install_globals
 from .markdown import MarkdownRenderer
 from .memo import Memo
 from .theme import asset, asset_names, environment, render
+from .relative import relative_links
 from .urls import Urls, output_path
 from .view import STATUS_MEANING, finding_view, promise_view, prose
 
@@ -138,7 +139,10 @@ class Site:
     # --- pages ---------------------------------------------------------------------------------
 
     def page(self, url: str, template: str, **context: Any) -> bytes:
-        return render(self.env, template, page_url=url, **context).encode("utf-8")
+        html = render(self.env, template, page_url=url, **context)
+        if url != self.urls.file("404.html"):  # served at any depth: its links stay from the base
+            html = relative_links(html, url, self.urls.base)
+        return html.encode("utf-8")
 
     def plan(self) -> dict[str, Callable[[], bytes]]:
         """Every output path with the function that renders it, so `serve` can render only some."""
@@ -222,7 +226,7 @@ class Site:
         for rule in RULES:
             plan[output_path(urls.rule(rule.code), urls.base)] = functools.partial(self.rule_page, rule)
         plan["promises.json"] = functools.partial(feeds.promises_json, ledger, urls, self.memo)
-        plan["search.json"] = functools.partial(feeds.search_index, ledger, urls, self.config.registry, self.memo)
+        plan["search-index.js"] = functools.partial(feeds.search_index, ledger, urls, self.config.registry, self.memo)
         plan["calendar.ics"] = functools.partial(
             feeds.calendar, ledger, urls, ledger.promises, self.config.title, self.memo
         )

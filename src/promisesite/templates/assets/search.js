@@ -1,4 +1,4 @@
-// promisesite search: finds promises in search.json by title, id, people (handles and names),
+// promisesite search: finds promises in search-index.js by title, id, people (handles and names),
 // team, status and tags; every word must match the start of a word; the best matches come first
 // (a title that holds the words, earliest in the title and as a phrase, before a handle or a tag).
 // Plain JavaScript, no dependencies. Without JavaScript the search box stays hidden and the
@@ -9,23 +9,24 @@
   var input = document.getElementById("search-input");
   var results = document.getElementById("search-results");
   var meta = document.querySelector('meta[name="promisesite-index"]');
+  var root = document.querySelector('meta[name="promisesite-root"]');
   if (!form || !input || !results || !meta) return;
+  var home = root ? root.content : "";
+  var page = window.location.protocol === "file:" ? "index.html" : "";  // no server to find it on disk
   form.hidden = false;
 
   var promises = null;
   var loading = null;
   var LIMIT = 20;
 
+  // The index is a script that calls promisesiteIndex(records): a page opened from disk (file://)
+  // may load a script but not fetch a file.
   function load() {
     if (!loading) {
-      loading = fetch(meta.content, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (data) {
+      loading = new Promise(function (resolve) {
+        window.promisesiteIndex = function (data) {
           promises = data.map(function (r) {
-            var p = { url: r[0], id: r[1], title: r[2], status: r[3], due: r[4], promiser: r[5],
+            var p = { url: home + r[0] + page, id: r[1], title: r[2], status: r[3], due: r[4], promiser: r[5],
                       promiserName: r[6], customer: r[7], customerName: r[8], team: r[9], tags: r[10] };
             var title = tokens(p.title || p.id);
             var other = tokens([p.id, p.promiser, p.promiserName, p.customer, p.customerName, p.team,
@@ -33,10 +34,13 @@
               .concat([p.promiser, p.customer, p.team].filter(Boolean).map(function (h) { return h.toLowerCase(); }));
             return { promise: p, title: title, other: other, phrase: " " + title.join(" ") + " " };
           });
-        })
-        .catch(function () {
-          promises = [];
-        });
+          resolve();
+        };
+        var script = document.createElement("script");
+        script.src = meta.content;
+        script.onerror = function () { promises = []; resolve(); };
+        document.head.appendChild(script);
+      });
     }
     return loading;
   }
