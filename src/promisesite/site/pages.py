@@ -28,8 +28,8 @@ from .charts import cause_bars, week_chart
 from .globals import GROUP_KINDS, install_globals
 from .markdown import MarkdownRenderer
 from .memo import Memo
-from .theme import asset, asset_names, environment, render
 from .relative import relative_links
+from .theme import asset, asset_names, environment, render
 from .urls import Urls, output_path
 from .view import STATUS_MEANING, finding_view, promise_view, prose
 
