@@ -8,7 +8,7 @@ benchmarks/generate.py). Serves it on 127.0.0.1 and, in Debian's headless Chromi
 dashboard in a fresh page each run, types the query into the search box and times from the
 first key to the first result shown (the index is fetched and parsed on first use, so this is
 what a first search costs); then a second query on the same page (the index already loaded).
-Prints the sizes of `search.json` and `promises.json` and the median and min-max of each time.
+Prints the sizes of `search-index.js` and `promises.json` and the median and min-max of each time.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    for name in ("search.json", "promises.json"):
+    for name in ("search-index.js", "promises.json"):
         data = (args.site / name).read_bytes()
         print(f"{name}: {len(data) / 1e6:.2f} MB, {len(gzip.compress(data)) / 1e6:.2f} MB gzipped")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(args.site)))

@@ -69,3 +69,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         else:
             found[key] = b"<dir>"
     return found
+
+
+# A body with every kind of script and dangerous link: the sanitizer must leave none of it.
+HOSTILE = """\
+<script>alert('body script')</script>
+<img src="x" onerror="alert('img')">
+<a href="javascript:alert('link')">click me</a>
+<iframe src="https://evil.example/"></iframe>
+<div onmouseover="alert('div')" style="position:fixed">hover</div>
+<svg><script>alert('svg')</script></svg>
+<object data="x.swf"></object><embed src="x.swf">
+<form action="https://evil.example/"><input name="password"></form>
+[markdown link](javascript:alert('md'))
+<a href="vbscript:msgbox('x')">vb</a> <a href="data:text/html,<script>alert(1)</script>">data</a>
+"""

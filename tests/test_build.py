@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from conftest import GOOD, TODAY, Repo, front_matter
+from hostile import HOSTILE
 from promisesite.site.relative import ROOT_FINDER_HASH
 from sitetools import broken_links, copy_sample, parse_html, tree_hashes
 
@@ -152,19 +153,6 @@ def test_rebuilds_into_its_own_output(sample: Repo) -> None:
 
 
 # --- safety of the content -------------------------------------------------------------------
-
-HOSTILE = """\
-<script>alert('body script')</script>
-<img src="x" onerror="alert('img')">
-<a href="javascript:alert('link')">click me</a>
-<iframe src="https://evil.example/"></iframe>
-<div onmouseover="alert('div')" style="position:fixed">hover</div>
-<svg><script>alert('svg')</script></svg>
-<object data="x.swf"></object><embed src="x.swf">
-<form action="https://evil.example/"><input name="password"></form>
-[markdown link](javascript:alert('md'))
-<a href="vbscript:msgbox('x')">vb</a> <a href="data:text/html,<script>alert(1)</script>">data</a>
-"""
 
 
 def test_hostile_body_renders_inert(repo: Repo) -> None:

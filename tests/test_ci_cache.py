@@ -95,7 +95,8 @@ class GitHubJob:
 
     @staticmethod
     def expand(text: str, env: dict[str, str], sha: str) -> str:
-        known = {"github.sha": sha, "github.event.repository.name": "promises"}
+        # What actions/configure-pages says of a project site, and the commit.
+        known = {"github.sha": sha, "steps.pages.outputs.base_url": "https://northwind.github.io/promises"}
         return re.sub(
             r"\$\{\{\s*([\w.]+)\s*\}\}",
             lambda m: env[m.group(1)[4:]] if m.group(1).startswith("env.") else known[m.group(1)],
@@ -120,7 +121,10 @@ def test_the_github_workflow_restores_the_cache_and_renders_only_changed_bodies(
 
     cold = fresh_clone(source, tmp_path / "cold")
     done = subprocess.run(
-        ["promisesite", "build", "--no-cache", "--base-url", "/promises/"], cwd=cold, env=ENV, capture_output=True
+        ["promisesite", "build", "--no-cache", "--base-url", "https://northwind.github.io/promises/"],
+        cwd=cold,
+        env=ENV,
+        capture_output=True,
     )
     assert done.returncode == 0, done.stderr
     assert tree_hashes(second / "site") == tree_hashes(cold / "site")
@@ -142,6 +146,9 @@ def test_a_cache_from_another_promisesite_version_is_ignored_whole(repo: Repo, t
     assert bodies_rendered(done.stdout + done.stderr) == 6
 
 
+PAGES = {"CI_PAGES_URL": "https://northwind.gitlab.io/promises"}  # what GitLab names the site's address
+
+
 def test_the_gitlab_job_in_the_docs_restores_the_cache(repo: Repo, tmp_path: Path) -> None:
     docs = (ROOT / "docs/ci.md").read_text()
     block = docs.split("## A faster build in CI", 1)[1].split("# .gitlab-ci.yml\n", 1)[1].split("```", 1)[0]
@@ -157,7 +164,11 @@ def test_the_gitlab_job_in_the_docs_restores_the_cache(repo: Repo, tmp_path: Pat
         done = subprocess.run(
             ["bash", "-ec", "\n".join(line + " -v" if "promisesite build" in line else line for line in script)],
             cwd=checkout,
-            env={**ENV, **{k: str(v) for k, v in job["variables"].items()}},
+            env={
+                **ENV,
+                "CI_PAGES_URL": "https://northwind.gitlab.io/promises",
+                **{k: str(v) for k, v in job["variables"].items()},
+            },
             capture_output=True,
             text=True,
         )

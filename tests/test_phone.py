@@ -92,3 +92,20 @@ def test_the_dashboard_shows_a_low_confidence_promise_not_yet_due_as_at_risk(bro
     assert reasons[0] == "low confidence"  # its help is named, so not "and nobody asked for help"
     assert "due in 5 days" in row.locator(".due-cell").inner_text()  # not yet due
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_every_section_of_the_menu_is_on_screen(browser, site_url: str, width: int) -> None:
+    """No menu that scrolls sideways and hides People and Overdue: every section in view, whole."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site_url + "/people/ana-lima/")
+    links = page.locator("nav.site-nav a")
+    assert links.all_inner_texts() == ["Dashboard", "Promises", "Teams", "Customers", "People", "Overdue"]
+    for link in links.all():
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, link.inner_text()
+        assert link.evaluate("element => element.scrollWidth <= element.clientWidth"), link.inner_text()  # not cut
+    nav = page.locator("nav.site-nav")
+    assert nav.evaluate("element => element.scrollWidth <= element.clientWidth")
+    context.close()

@@ -5,6 +5,7 @@ lexicons, the scaffold, the live-reload script) without this checkout."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -155,3 +156,26 @@ def test_the_workflows_and_the_action_are_valid_github_yaml(tmp_path: Path) -> N
     broken = tmp_path / "broken.yml"
     broken.write_text((ROOT / WORKFLOWS[0]).read_text().replace("runs-on:", "run-on:", 1))
     assert schema_check("vendor.github-workflows", broken).returncode == 1  # the check can fail
+
+
+def recipes(*pages: str) -> list[tuple[str, str]]:
+    """The YAML recipes of the docs, by the file each one's first line names (`# .gitlab-ci.yml`)."""
+    found = []
+    for page in pages:
+        for block in re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / page).read_text(), re.S):
+            first = block.splitlines()[0]
+            if first.startswith("# ") and first.endswith((".yml", ".yaml")):
+                found.append((first[2:].strip(), block))
+    return found
+
+
+def test_the_deploy_recipes_are_valid_for_their_forge(tmp_path: Path) -> None:
+    found = recipes("deploy.md", "ci.md")
+    names = {name for name, _ in found}
+    assert {".github/workflows/pages.yml", ".gitlab-ci.yml"} <= names
+    for index, (name, block) in enumerate(found):
+        schema = "vendor.gitlab-ci" if name == ".gitlab-ci.yml" else "vendor.github-workflows"
+        file = tmp_path / f"{index}-{Path(name).name}"
+        file.write_text(block)
+        done = schema_check(schema, file)
+        assert done.returncode == 0, f"{name}: {done.stdout}{done.stderr}"

@@ -142,3 +142,32 @@ def test_the_404_page_finds_its_way_at_any_depth(served: str, browser: Any, miss
     page.wait_for_load_state()
     assert page.url == served
     page.close()
+
+
+def test_the_gitlab_pages_recipe_serves_under_its_project_path(tmp_path: Path, browser: Any) -> None:
+    """docs/deploy.md's GitLab job: `build --output public --base-url "$CI_PAGES_URL"`, served as
+    GitLab serves project pages, under /<project>/."""
+    from hostile import promisesite
+
+    root = copy_sample(tmp_path)
+    done = promisesite(root, "build", "--output", "public", "--base-url", "https://northwind.gitlab.io/promises/")
+    assert done.returncode == 0, done.stderr
+    handler = type("Handler", (_PagesHandler,), {"site": root / "public", "prefix": "/promises/"})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    served = f"http://127.0.0.1:{server.server_address[1]}/promises/"
+    try:
+        page = browser.new_page()
+        page.goto(served + "teams/platform/")
+        assert styled(page)
+        response = page.goto(served + "promises/gone/for/good/")
+        assert response is not None and response.status == 404
+        assert page.locator("a", has_text="Go to the dashboard").get_attribute("href") == "/promises/"
+        page.wait_for_load_state("networkidle")
+        assert styled(page)  # its links start at base_url's path: right at any depth, no search needed
+        feed = (root / "public/feed.xml").read_text()
+        assert "https://northwind.gitlab.io/promises/promises/checkout-latency/" in feed  # absolute where needed
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()

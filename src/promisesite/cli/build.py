@@ -73,10 +73,13 @@ def build(
     if result.unchanged:
         TERMINAL.say(f"Nothing changed since the last build: {where}/ is up to date ({result.pages} pages).")
     elif result.written:
+        written = (
+            f"{result.outputs} files"
+            if result.rewritten == result.outputs
+            else f"{result.rewritten} of {result.outputs} files written; the others did not change"
+        )
         TERMINAL.say(
-            f"Built {result.pages} pages from {result.promises} promises into {where}/ "
-            f"({result.rewritten} of {result.outputs} files written; the others did not change).",
-            fg="green",
+            f"Built {result.pages} pages from {result.promises} promises into {where}/ ({written}).", fg="green"
         )
         if TERMINAL.verbose:
             cached = result.bodies - result.bodies_rendered

@@ -1,7 +1,7 @@
 """Promise bodies: Markdown (CommonMark plus tables and fenced code) → HTML that cannot run script.
 
-Python-Markdown renders; nh3 then keeps only an allow-list of tags, attributes and URL
-schemes, so raw HTML in a body can format text but never execute anything.
+Python-Markdown (or cmark-gfm) renders; the sanitizer (sanitize.py) then keeps only an allow-list
+of tags, attributes and URL schemes, so raw HTML in a body can format text but never execute anything.
 """
 
 from __future__ import annotations
@@ -10,104 +10,11 @@ import ctypes
 import html
 import re
 from collections.abc import Callable
-from typing import Any
 
 import markdown
-import nh3
 
 from ..config import ConfigError
-
-ALLOWED_TAGS = frozenset(
-    {
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "caption",
-        "code",
-        "col",
-        "colgroup",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "summary",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "tr",
-        "u",
-        "ul",
-        "var",
-        "wbr",
-    }
-)
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "ol": {"start"},
-    "td": {"align", "colspan", "rowspan"},
-    "th": {"align", "colspan", "rowspan", "scope"},
-    "code": {"class"},  # language-xyz from fenced code
-    "time": {"datetime"},
-    "del": {"datetime"},
-    "ins": {"datetime"},
-}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-# Removed with their content, not just unwrapped.
-DROPPED_WITH_CONTENT = frozenset(
-    {
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "embed",
-        "template",
-        "noscript",
-        "svg",
-        "math",
-        "form",
-        "textarea",
-        "select",
-        "button",
-    }
-)
+from .sanitize import sanitize
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 _HEADING = re.compile(r"<(/?)h([1-5])\b")
@@ -243,31 +150,3 @@ def _gfm() -> Callable[[str], str]:
 
 def _shift(match: re.Match) -> str:
     return f"<{match.group(1)}h{int(match.group(2)) + 1}"
-
-
-_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
-
-
-def _keep_attribute(tag: str, name: str, value: str) -> str | None:
-    """`class` survives only as fenced code's `language-…`, so a body cannot dress up as the theme
-    (a `badge s-accepted` of its own making)."""
-    if name == "class":
-        kept = [token for token in value.split() if _LANGUAGE.fullmatch(token)]
-        return " ".join(kept) or None
-    return value
-
-
-_CLEAN_OPTIONS: dict[str, Any] = dict(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-    attribute_filter=_keep_attribute,
-    url_schemes=set(URL_SCHEMES),
-    link_rel="noopener noreferrer",
-    strip_comments=True,
-)
-_clean = nh3.Cleaner(**_CLEAN_OPTIONS).clean
-
-
-def sanitize(html: str) -> str:
-    return _clean(html)

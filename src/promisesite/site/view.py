@@ -87,6 +87,7 @@ def promise_view(promise: Promise, ledger: Ledger, urls: Urls, names: Registry, 
                 "agreed_by": person(r.agreed_by, "customers"),
                 "reason": r.reason,
                 "changed": r.changed,
+                "cause": r.cause,
                 "late": bool(r.on and r.was and r.on > r.was),
             }
             for r in promise.renegotiations
