@@ -214,7 +214,7 @@ def test_new_puts_a_request_in_its_team_folder_with_its_date(repo: Repo) -> None
         ({"--promiser": None}, "missing --promiser"),
         ({"--done-when": None}, "missing --done-when"),
         ({"--due": "next sprint"}, "P102"),
-        ({"--due": "2026-11-01"}, "P404"),  # already overdue
+        ({"--due": "2026-11-01"}, "is in the past (today is 2026-11-21)"),  # already overdue: said plainly
         ({"--customer": "ana.lima"}, "P301"),
         ({"--done-when": "improve refund speed"}, "P205"),
     ],

@@ -239,3 +239,63 @@ def test_markdown_keeps_code_and_makes_mentions_and_references_inert(repo: Repo)
         assert "<code>@northwind/security</code>" in html and "<code>make test</code>" in html, engine
         text = re.sub(r"<code>.*?</code>", "", html)
         assert "@octocat" not in text and "#4512" not in text  # nothing left for GitHub to link or notify
+
+
+def test_a_pull_request_sees_its_own_findings_among_200_overdue_promises(repo: Repo, tmp_path: Path) -> None:
+    """GitHub shows 10 annotations of each level in a step and drops the rest without a word."""
+    git = Git(repo.root)
+    git("init", "-q")
+    for index in range(200):
+        repo.promise(f"old-{index:03d}.md", due="2026-10-01")  # overdue: a warning each
+    git.commit("200 promises, all overdue")
+    base = git("rev-parse", "HEAD").strip()
+    repo.promise("old-100.md", due="2026-10-01", title="Try to make checkout faster soon")  # broken by the change
+    summary = tmp_path / "summary.md"
+    env = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, "GITHUB_STEP_SUMMARY": str(summary)}
+    done = subprocess.run(
+        [sys.executable, "-m", "promisesite", "check", "--format", "github", "--base", base, "--today", TODAY],
+        cwd=repo.root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr
+    annotations = [line for line in done.stdout.splitlines() if line.startswith(("::error", "::warning"))]
+    assert annotations and all("file=promises/old-100.md," in line for line in annotations)
+    assert sum(line.startswith("::error") for line in annotations) <= 10
+    assert sum(line.startswith("::warning") for line in annotations) <= 10
+    [notice] = [line for line in done.stdout.splitlines() if line.startswith("::notice")]
+    assert "199 more" in notice or "more findings not shown" in notice
+    written = summary.read_text()
+    assert "### Every finding" in written and written.count("| P404 warning |") == 200
+
+
+def test_changes_names_the_same_findings_as_the_check_summary(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.config(
+        "people:\n  ana.lima: {name: Ana Lima, email: ana.lima@example.com}\n"
+        "  bo.chen: {name: Bo Chen, email: bo.chen@example.com}\nteams:\n  payments: {members: [bo.chen]}\n"
+        "  platform: {members: [ana.lima]}\n"
+    )
+    repo.promise("base.md")
+    git.commit("base")
+    base = git("rev-parse", "HEAD").strip()
+    repo.promise("new.md")
+    git.commit("a promise made on Ana's behalf", author=BO)
+    _, out = changes(repo, base, "json")
+    [made] = [p for p in json.loads(out)["promises"] if p["path"] == "promises/new.md"]
+    assert [f["code"] for f in made["findings"]] == ["P305"]  # as `check --base` reports it
+
+
+def test_changed_conditions_nest_under_their_item_in_both_engines(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise()
+    git.commit("base")
+    repo.promise(done_when=["p95 latency of POST /checkout is below 400 ms for 7 consecutive days on the dashboard"])
+    _, out = changes(repo, "HEAD", "markdown")
+    for engine in ("markdown", "gfm"):
+        html = MarkdownRenderer(engine)(out)
+        item = html.split("<li>conditions of satisfaction changed", 1)[1].split("</li>\n</ul>", 1)[0]
+        assert "<ul>" in item and "<del>300</del>" in item and "<strong>400</strong>" in item, (engine, html)

@@ -126,7 +126,11 @@ def test_deleting_a_promise_is_caught(repo: Repo, git: Git, status: str, level: 
     result = repo.check("--base", "base")
     [deleted] = [f for f in result.findings if f["code"] == "P409"]
     assert deleted["path"] == "promises/gone.md" and deleted["level"] == level
-    assert "close it with a status instead" in deleted["message"]
+    if status == "promised":  # a promise ends as delivered and accepted, revoked or cancelled: not withdrawn
+        assert "close it with a status instead (`status: delivered` and then `accepted`" in deleted["message"]
+        assert "withdrawn" not in deleted["message"]
+    else:
+        assert "put the file back as it was: a closed promise stays in the record" in deleted["message"]
     assert result.exit_code == (1 if level == "error" else 0)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from .check import check_document, context_of
 from .config import Config
+from .read.dates import parse_date
 from .read.document import parse_text
 from .text import slug
 
@@ -60,6 +61,12 @@ class Draft:
         value = value.strip()
         if not value:
             return [f"`{key}` cannot be empty"]
+        if key == "due" and (day := parse_date(value)) is not None and day < self.today:
+            ahead = self.today + dt.timedelta(days=28)
+            return [
+                f"`due: {value}` is in the past (today is {self.today}): a new promise is due on a day still "
+                f"ahead; write the day you commit to, e.g. four weeks from today is `due: {ahead}`"
+            ]
         fields = dict(self.fields)
         if key == "done_when":
             fields["done_when"] = [*self.fields["done_when"], value]

@@ -200,6 +200,7 @@ def run_check(
         if not paths:
             reported.extend(was.deleted)  # a deleted file is reported on the path it had
     findings.extend(check_together(promises, context))
+    findings = said_once(findings)
     levels = _record_levels(config.rule_levels, levels_in(was.config)) if base is not None else None
     result = settle(promises, findings, sorted(set(reported)), config, strict, levels)
     if base is not None:
@@ -250,6 +251,28 @@ def _base(config: Config, today: dt.date, revision: str, now: dict[str, str]) ->
             f"--base {revision}: {error}: name a branch, tag or commit that git knows here; in CI, "
             "fetch it first (e.g. `git fetch origin main`, or `fetch-depth: 0`)"
         ) from None
+
+
+def touched_paths(result: CheckResult) -> frozenset[str]:
+    """The promise files a change touched (with `--base`): changed, added, moved or deleted."""
+    base = result.base
+    if base is None:
+        return frozenset()
+    return frozenset({*base.changed, *base.added, *base.deleted, *base.moved})
+
+
+def said_once(findings: list[Finding]) -> list[Finding]:
+    """One finding for one mistake: a `due` moved without an entry (P403) is not also reported as
+    disagreeing with the last entry (P401) on the same line."""
+    silent = {(f.path, f.line) for f in findings if f.code == "P403"}
+    if not silent:
+        return findings
+    return [f for f in findings if not (f.code == "P401" and (f.path, f.line) in silent)]
+
+
+def authorship_history(config: Config) -> History | None:
+    """The git history P304 and P305 need, when the registry has emails to match authors with."""
+    return history_of(config) if config.registry.has_emails else None
 
 
 def _record_levels(now: Mapping[str, str], was: Mapping[str, str]) -> dict[str, str]:

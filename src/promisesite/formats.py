@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 from . import __version__
 from .findings import Finding, summary
-from .text import plural, printable, xml_text
+from .text import inert, plural, printable, xml_text
 
 
 def format_text(findings: Sequence[Finding], files_checked: int, rules: Sequence = ()) -> str:
@@ -32,17 +33,58 @@ def _github_escape_property(text: str) -> str:
     return _github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(findings: Sequence[Finding], files_checked: int, rules: Sequence = ()) -> str:
-    """GitHub Actions workflow commands: annotations on the pull request's diff."""
-    out = []
-    for f in findings:
-        props = ",".join(
-            f"{key}={_github_escape_property(str(value))}"
-            for key, value in (("file", f.path), ("line", f.line), ("col", f.column), ("title", f"{f.code} {f.name}"))
+# GitHub shows at most 10 annotations of each level in a step (and 50 in a job), and drops the rest
+# without a word: the ones shown must be the ones that matter.
+ANNOTATIONS_PER_LEVEL = 10
+
+
+def format_github(
+    findings: Sequence[Finding], files_checked: int, rules: Sequence = (), first: Collection[str] | None = None
+) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request's diff. With `first` (the
+    files a change touches, from `--base`), only their findings are annotations; without it, errors
+    come before warnings. At most ANNOTATIONS_PER_LEVEL of each level are annotations, and one notice
+    counts the rest, which the job summary and SARIF list."""
+    candidates = [f for f in findings if first is None or f.path in first]
+    shown: list[Finding] = []
+    per_level: Counter[str] = Counter()
+    for finding in sorted(candidates, key=lambda f: not f.is_error):
+        if per_level[finding.level] < ANNOTATIONS_PER_LEVEL:
+            per_level[finding.level] += 1
+            shown.append(finding)
+    shown.sort(key=lambda f: (f.path, f.line, f.column))
+    out = [_annotation(f) for f in shown]
+    left = len(findings) - len(shown)
+    if left:
+        touched = len(candidates) - len(shown)
+        out.append(
+            f"::notice title=promisesite::{plural(left, 'more finding')} not shown as annotations "
+            f"(GitHub shows {ANNOTATIONS_PER_LEVEL} of each level){_touching(touched, first is not None)}: the "
+            "job summary lists every finding, and so does `promisesite check --format sarif`"
         )
-        out.append(f"::{f.level} {props}::{_github_escape_data(f.message)}")
     out.append(summary(findings, files_checked))
     return "\n".join(out) + "\n"
+
+
+def _touching(count: int, changed: bool) -> str:
+    if not changed:
+        return ""
+    return f", {count} of them in files this change touches" if count else ", none in files this change touches"
+
+
+def _annotation(f: Finding) -> str:
+    props = ",".join(
+        f"{key}={_github_escape_property(str(value))}"
+        for key, value in (("file", f.path), ("line", f.line), ("col", f.column), ("title", f"{f.code} {f.name}"))
+    )
+    return f"::{f.level} {props}::{_github_escape_data(f.message)}"
+
+
+def findings_markdown(findings: Sequence[Finding]) -> str:
+    """Every finding as a Markdown table, for a job summary: what the annotations could not show."""
+    lines = ["### Every finding", "", "| File | Line | Rule | Message |", "|---|---|---|---|"]
+    lines += [f"| {inert(f.path)} | {f.line} | {f.code} {f.level} | {inert(f.message)} |" for f in findings]
+    return "\n".join(lines) + "\n"
 
 
 def format_sarif(findings: Sequence[Finding], files_checked: int, rules: Sequence = ()) -> str:

@@ -25,10 +25,16 @@ def slug(text: str, limit: int | None = None) -> str:
     return found or "promise"
 
 
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """The choice closest to `word`, or "" when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else ""
+
+
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6, quote: str = "`{}`") -> str:
     """`did you mean `customer`?` for the closest choice, or "" when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f"did you mean {quote.format(close[0])}?" if close else ""
+    close = closest(word, choices, cutoff)
+    return f"did you mean {quote.format(close)}?" if close else ""
 
 
 def shortened(text: str, limit: int) -> str:
@@ -69,3 +75,50 @@ def _escape(char: str) -> str:
 def xml_text(text: str) -> str:
     """Text an XML 1.0 document can hold: forbidden characters become U+FFFD."""
     return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+# A code span the author wrote (`GET /orders`), kept as code; and the words GitHub turns into a
+# notification or a link (`@octocat`, `@org/team`, `#123`, `GH-1`), shown as code so they stay words.
+_CODE = re.compile(r"`([^`\n|]+)`")
+_REFERENCE = re.compile(r"(?<![\w`])([@#][A-Za-z0-9][\w./-]*|GH-\d+)")
+
+
+def inert(text: str) -> str:
+    """Plain text safe in Markdown, a table cell included: no emphasis, link, HTML or heading made from
+    it, no `|` that ends a cell (GitHub splits cells even inside code), no notification; the author's
+    code spans stay code, control and bidi characters show as escapes."""
+    text = printable(" ".join(text.split()))
+    parts: list[str] = []
+    start = 0
+    for found in _CODE.finditer(text):
+        parts.append(_references(text[start : found.start()]))
+        parts.append(code_span(found.group(1)))
+        start = found.end()
+    parts.append(_references(text[start:]))
+    return "".join(parts)
+
+
+def _references(text: str) -> str:
+    parts: list[str] = []
+    start = 0
+    for found in _REFERENCE.finditer(text):
+        parts.append(_escaped(text[start : found.start()]))
+        parts.append(code_span(found.group(1)))
+        start = found.end()
+    parts.append(_escaped(text[start:]))
+    return "".join(parts)
+
+
+def code_span(text: str) -> str:
+    if "|" in text:
+        return _escaped(text)
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _escaped(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + c if c in "\\`*_[]#|~!" else c for c in text)

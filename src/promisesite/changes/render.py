@@ -6,12 +6,11 @@ text (no link, HTML, table cell or heading made from it, no `@mention` or `#123`
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
 from ..findings import Finding
-from ..text import plural, printable
+from ..text import code_span, inert, plural, printable
 from .items import Item, PromiseChange
 from .wording import ListChange, Segment
 
@@ -111,7 +110,7 @@ def as_markdown(changes: Sequence[PromiseChange], revision: str) -> str:
             # Four spaces: a sub-list that Python-Markdown and cmark-gfm both nest under its item.
             lines += [f"    - {line}" for line in _list_lines(item.lists, _markdown_words)]
         if change.approvers:
-            lines.append("- approves on the forge: " + ", ".join(_code(a) for a in change.approvers))
+            lines.append("- approves on the forge: " + ", ".join(code_span(a) for a in change.approvers))
         for finding in change.findings:
             mark = "❌" if finding.is_error else "⚠️"
             lines.append(f"- {mark} **{finding.code}** {finding.name}: {inert(finding.message)}")
@@ -119,51 +118,6 @@ def as_markdown(changes: Sequence[PromiseChange], revision: str) -> str:
 
 
 def _markdown_words(segments: Iterable[Segment]) -> str:
-    """The changed words struck out and in bold: `below ~~300~~ **250** ms`."""
-    marks = {"same": "{}", "removed": "~~{}~~", "added": "**{}**"}
+    """The changed words struck out and in bold: `below <del>300</del> **250** ms`."""
+    marks = {"same": "{}", "removed": "<del>{}</del>", "added": "**{}**"}  # <del>: Python-Markdown has no ~~
     return _joined(marks[s.kind].format(inert(s.text)) if s.text.strip() else "" for s in segments)
-
-
-# A code span the author wrote (`GET /orders`), kept as code; and the words GitHub turns into a
-# notification or a link (`@octocat`, `@org/team`, `#123`, `GH-1`), shown as code so they stay words.
-_CODE = re.compile(r"`([^`\n|]+)`")
-_REFERENCE = re.compile(r"(?<![\w`])([@#][A-Za-z0-9][\w./-]*|GH-\d+)")
-
-
-def inert(text: str) -> str:
-    """Plain text safe in Markdown, a table cell included: no emphasis, link, HTML or heading made from
-    it, no `|` that ends a cell (GitHub splits cells even inside code), no notification; the author's
-    code spans stay code, control and bidi characters show as escapes."""
-    text = printable(" ".join(text.split()))
-    parts: list[str] = []
-    start = 0
-    for found in _CODE.finditer(text):
-        parts.append(_references(text[start : found.start()]))
-        parts.append(_code(found.group(1)))
-        start = found.end()
-    parts.append(_references(text[start:]))
-    return "".join(parts)
-
-
-def _references(text: str) -> str:
-    parts: list[str] = []
-    start = 0
-    for found in _REFERENCE.finditer(text):
-        parts.append(_escaped(text[start : found.start()]))
-        parts.append(_code(found.group(1)))
-        start = found.end()
-    parts.append(_escaped(text[start:]))
-    return "".join(parts)
-
-
-def _code(text: str) -> str:
-    if "|" in text:
-        return _escaped(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _escaped(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join("\\" + c if c in "\\`*_[]#|~!" else c for c in text)

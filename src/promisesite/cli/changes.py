@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..changes import as_json, as_markdown, as_text, describe
-from ..check import run_check
+from ..check import authorship_history, run_check
 from ..clock import resolve_today
 from ..config import load_config
 from .options import config_option, friendly, terminal_options, today_option
@@ -44,6 +44,8 @@ def changes(base: str, output_format: str, today: str | None, config_file: Path 
       promisesite changes --base "$(git merge-base origin/main HEAD)" --format json
     """
     config = load_config(config_file)
-    result = run_check(config, resolve_today(today), keep_bodies=True, base=base)  # notes edits are shown too
+    # The same findings as `check --base` (P304 and P305 included), and notes edits shown too.
+    history = authorship_history(config)
+    result = run_check(config, resolve_today(today), keep_bodies=True, base=base, history=history)
     click.echo(RENDER[output_format](describe(result, config), base), nl=False)
     sys.exit(result.exit_code())

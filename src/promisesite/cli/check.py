@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from ..changes import as_markdown, describe
-from ..check import history_of, run_check
+from ..check import authorship_history, run_check, touched_paths
 from ..clock import resolve_today
 from ..config import load_config
 from ..findings import summary
-from ..formats import FORMATS, format_junit
+from ..formats import ANNOTATIONS_PER_LEVEL, FORMATS, findings_markdown, format_github, format_junit
 from ..rules import RULES
 from ..site.writer import write_file
 from .options import TERMINAL, Failure, config_option, friendly, terminal_options, today_option
@@ -70,11 +70,9 @@ def check(
       promisesite check --base origin/main    in a pull request
     """
     config = load_config(config_file)
-    history = None
-    if config.registry.has_emails:  # only then can P304 and P305 match commit authors to people
-        history = history_of(config)
-        if history.note:
-            TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")
+    history = authorship_history(config)  # only with emails can P304 and P305 match commit authors to people
+    if history is not None and history.note:
+        TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")
     result = run_check(
         config, resolve_today(today), list(paths), strict=strict, keep_bodies=bool(base), base=base, history=history
     )
@@ -82,13 +80,20 @@ def check(
         f"promisesite: checked {len(result.files)} files ({len(result.promises)} promises readable)"
         + (f" against {base}" if base else "")
     )
-    if output_format == "github" and base and os.environ.get("GITHUB_STEP_SUMMARY"):
-        _summarise(Path(os.environ["GITHUB_STEP_SUMMARY"]), as_markdown(describe(result, config), base))
+    touched = touched_paths(result)
+    if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        parts = [as_markdown(describe(result, config), base)] if base else []
+        if len(result.findings) > 2 * ANNOTATIONS_PER_LEVEL:  # more than the annotations can show
+            parts.append(findings_markdown(sorted(result.findings, key=lambda f: f.path not in touched)))
+        if parts:
+            _summarise(Path(os.environ["GITHUB_STEP_SUMMARY"]), "\n".join(parts))
     if output_format == "text" and not output_file:
         TERMINAL.report(result.findings, len(result.files))
         sys.exit(result.exit_code(strict))
     if output_format == "junit":
         text = format_junit(result.findings, len(result.files), RULES, paths=result.files)
+    elif output_format == "github":
+        text = format_github(result.findings, len(result.files), RULES, first=touched if base else None)
     else:
         text = FORMATS[output_format](result.findings, len(result.files), RULES)
     if output_file:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _QUARTER = re.compile(r"(?:(\d{4})[ -]?)?Q([1-4])(?:[ -]?(\d{4}))?", re.IGNORECASE)
@@ -18,6 +19,10 @@ _MONTHS = (
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?: of)? ([A-Za-z]+)\.?,? (\d{4})", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", re.IGNORECASE)
 _NUMERIC_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_END_OF = re.compile(r"(?:by |at |until )?(?:the )?end of (?:(Q[1-4])|([A-Za-z]+))\.?(?:,? (\d{4}))?", re.IGNORECASE)
+_MONTH_ALONE = re.compile(r"(?:in |by )?([A-Za-z]+)\.?(?:,? (\d{4}))?", re.IGNORECASE)
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?: of)? ([A-Za-z]+)\.?", re.IGNORECASE)
+_MONTH_DAY = re.compile(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?", re.IGNORECASE)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # dates outside are typos, and would overflow date arithmetic
 
@@ -44,7 +49,7 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
         if not FIRST_YEAR <= year <= LAST_YEAR:
             return None, (
                 f"{shown} is not a year anyone plans in: write a date between {FIRST_YEAR} and "
-                f"{LAST_YEAR}, e.g. `{field}: {today.year}-12-31`"
+                f"{LAST_YEAR}{_example(field, today)}"
             )
         if 1 <= month <= 12 and 1 <= day <= 31 and year >= 1:
             last = calendar.monthrange(year, month)[1]
@@ -54,15 +59,11 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
                     f"{last} days): write e.g. `{field}: {year:04d}-{month:02d}-{last:02d}`"
                 )
             return None, f"{shown} needs two-digit month and day: write `{field}: {year:04d}-{month:02d}-{day:02d}`"
-        return None, f"{shown} is not a real calendar date: write YYYY-MM-DD, e.g. `{field}: {today.year}-12-31`"
-    quarter = _QUARTER.fullmatch(text)
-    if quarter:
-        year = int(quarter.group(1) or quarter.group(3) or today.year)
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            year = today.year
-        q = int(quarter.group(2))
-        end = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
-        return None, (f"{shown} is not a date: write the last day you commit to, e.g. `{field}: {end}`")
+        return None, f"{shown} is not a real calendar date: write YYYY-MM-DD{_example(field, today)}"
+    meant = _meant(text, field, today)
+    if meant is not None:
+        likely, what = meant
+        return None, f"{shown} is not a date: if you mean {what}, write `{field}: {likely.isoformat()}`"
     other = _OTHER_SEPARATORS.fullmatch(text)
     if other:
         year, month, day = (int(g) for g in other.groups())
@@ -82,9 +83,67 @@ def date_problem(text: str, field: str, today: dt.date) -> tuple[dt.date | None,
     with_time = _DATETIME.match(text)
     if with_time:
         return None, f"{shown} has a time of day: write only the day, `{field}: {with_time.group(1)}`"
-    return None, (
-        f"{shown} is not a date: write the calendar day you commit to as YYYY-MM-DD, e.g. `{field}: {today.year}-12-31`"
-    )
+    return None, f"{shown} is not a date: write the calendar day as YYYY-MM-DD{_example(field, today)}"
+
+
+def _example(field: str, today: dt.date) -> str:
+    """An example said to be one, never a date that reads as a translation of what was written."""
+    if field == "due":
+        return f"; four weeks from today is `{field}: {(today + dt.timedelta(days=28)).isoformat()}`"
+    return f"; today is `{field}: {today.isoformat()}`"
+
+
+def _meant(text: str, field: str, today: dt.date) -> tuple[dt.date, str] | None:
+    """The day a quarter, a month or a day without its year most likely means, and how to say it:
+    for `due` the next such day from today on (a due date lies ahead), for the milestones the last
+    one up to today (they record what happened)."""
+    ahead = field == "due"
+    found: tuple[Callable[[int], dt.date | None], str | None, str] | None = None
+    quarter, end, alone = _QUARTER.fullmatch(text), _END_OF.fullmatch(text), _MONTH_ALONE.fullmatch(text)
+    if quarter:
+        q = int(quarter.group(2))
+        found = (lambda y: _last_of(y, 3 * q)), quarter.group(1) or quarter.group(3), f"the end of Q{q}"
+    elif end and end.group(1):
+        q = int(end.group(1)[1])
+        found = (lambda y: _last_of(y, 3 * q)), end.group(3), f"the end of Q{q}"
+    elif (end and _MONTHS.get(end.group(2).lower())) or (alone and _MONTHS.get(alone.group(1).lower())):
+        words = end or alone
+        assert words is not None
+        month = _MONTHS[(words.group(2) if end else words.group(1)).lower()]
+        found = (
+            (lambda y: _last_of(y, month)),
+            words.group(3) if end else words.group(2),
+            (f"the end of {calendar.month_name[month]}"),
+        )
+    else:
+        named = _DAY_MONTH.fullmatch(text) or _MONTH_DAY.fullmatch(text)
+        if named:
+            first, second = named.groups()
+            name, number = (second, first) if first.isdigit() else (first, second)
+            month = _MONTHS.get(name.lower(), 0)
+            day = int(number)
+            if month:
+                found = (lambda y: _real(y, month, day)), None, f"{day} {calendar.month_name[month]}"
+    if found is None:
+        return None
+    day_in, year, what = found
+    meant = _nearest(day_in, year, today, ahead)
+    return (meant, what) if meant is not None else None
+
+
+def _last_of(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _nearest(day_in: Callable[[int], dt.date | None], year: str | None, today: dt.date, ahead: bool) -> dt.date | None:
+    """`day_in(year)` for the year written, else the nearest year that puts it ahead of today (or not after it)."""
+    if year is not None and FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return day_in(int(year))
+    for candidate in (today.year, today.year + 1, today.year + 2) if ahead else (today.year, today.year - 1):
+        day = day_in(candidate)
+        if day is not None and (day >= today if ahead else day <= today):
+            return day
+    return None
 
 
 def _written_out(text: str) -> dt.date | None:

@@ -97,6 +97,13 @@ def _yaml_hint(yaml_text: str, index: int) -> str:
     if "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
     key, _, value = line.partition(": ")
+    opener = value.strip()[:1]
+    if opener in ("[", "{") and {"[": "]", "{": "}"}[opener] not in value:
+        rest = value.strip()[1:].strip()
+        return (
+            f"`{opener}` opens a {'list' if opener == '[' else 'mapping'} that is never closed: delete it "
+            f"(`{key.strip()[:40]}: {rest[:60]}`), or quote the whole value if the `{opener}` is part of the text"
+        )
     if value[:1] in ("[", "{", "*", "&", "!", "%", "@", "`") or ": " in value or " #" in value:
         key, value = key.strip()[:40], value.strip()
         shown = value if len(value) <= 60 else value[:57] + "…"

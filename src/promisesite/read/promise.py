@@ -40,7 +40,7 @@ from ..rules.reading import (
     VAGUE_DATE,
 )
 from ..rules.rule import Rule
-from ..text import did_you_mean, slug
+from ..text import closest, did_you_mean, slug
 from .dates import date_problem
 from .document import Document
 
@@ -171,7 +171,10 @@ class _Builder:
             "customer": "who will declare satisfaction",
             "status": "where the conversation stands",
         }
-        return f"`{name}` is missing: add {reason[name]}, e.g. `{examples[name]}`"
+        registry = self.registry
+        known = {"promiser": list(registry.people), "customer": [*registry.teams, *registry.people]}.get(name, [])
+        example = f"{name}: {known[0]}" if known else examples[name]
+        return f"`{name}` is missing: add {reason[name]}, e.g. `{example}`"
 
     # --- reading one value by its kind -------------------------------------------------------
 
@@ -208,11 +211,7 @@ class _Builder:
             self.report(BAD_TYPE, path, f"`{path}` must be one line: put the detail in the Markdown body")
             return None
         if kind is Kind.HANDLE and not _HANDLE.fullmatch(text):
-            self.report(
-                BAD_TYPE,
-                path,
-                f"`{path}: {text}` is not a handle: write {self.form(kind)}, e.g. `{path}: {_suggest_handle(text)}`",
-            )
+            self.report(BAD_TYPE, path, f"`{path}: {text}` is not a handle: {self.handle_hint(path, text)}")
             return None
         if kind in (Kind.HANDLE, Kind.SLUG) and len(text) > MAX_HANDLE:
             self.report(
@@ -248,6 +247,25 @@ class _Builder:
             return text.lower()
         return text
 
+    def handle_hint(self, path: str, text: str) -> str:
+        """What to write for a handle that is not one: a registered handle it is close to, or the
+        form a handle takes (a person's name, `Ana Lima`, is written `ana.lima`); never a made-up one."""
+        field = path.rsplit(".", 1)[-1]
+        registry = self.registry
+        known = {"promiser": registry.people, "team": registry.teams}.get(field, registry.handles)
+        if known:
+            close = closest(_suggest_handle(text), known) or closest(text.lower(), known)
+            if close:
+                return f"did you mean `{field}: {close}`?"
+            names = list(known)
+            return f"write a handle registered in promisesite.yaml, e.g. `{field}: {names[0]}`" + (
+                " (a promise is made by one person)" if field == "promiser" else ""
+            )
+        if _PERSONAL_NAME.fullmatch(text):
+            return f"write the handle of that person, e.g. `{field}: {_suggest_handle(text)}`"
+        one = "one person's" if field == "promiser" else "a person's or team's"
+        return f"write {one} handle: letters, digits, `.`, `_` or `-`, no spaces, like a login name"
+
     @staticmethod
     def form(kind: Kind) -> str:
         return {
@@ -265,8 +283,8 @@ class _Builder:
             self.report(
                 VAGUE_DATE,
                 path,
-                f"`{path}` must be one date written YYYY-MM-DD, e.g. "
-                f"`{path.rsplit('.', 1)[-1]}: {self.today.year}-12-31`",
+                f"`{path}` must be one date written YYYY-MM-DD, not a list or mapping: "
+                f"`{path.rsplit('.', 1)[-1]}: YYYY-MM-DD`",
             )
             return None
         parsed, problem = date_problem(raw.strip(), path.rsplit(".", 1)[-1], self.today)
@@ -470,6 +488,9 @@ def _shortened(title: str) -> str:
     if len(first) > 100:
         first = first[:100].rsplit(" ", 1)[0]
     return first
+
+
+_PERSONAL_NAME = re.compile(r"[A-Z][a-zà-ÿ'-]+(?: [A-Z][a-zà-ÿ'-]+){1,2}")
 
 
 def _suggest_handle(text: str) -> str:

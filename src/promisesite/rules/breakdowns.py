@@ -105,7 +105,15 @@ def overdue(promise: Promise, context: Context) -> Found:
         return
     days = plural((context.today - due).days, "day")
     customer = promise.customer or "the customer"
-    if promise.overdue_on(context.today):
+    if promise.overdue_on(context.today) and status is Status.DELIVERED and promise.delivered is not None:
+        late = plural((promise.delivered - due).days, "day")
+        yield (
+            promise.at("due"),
+            f"delivered on {promise.delivered}, {late} after its due date {due}, and not accepted yet: {customer} "
+            "to accept it (`status: accepted` with `accepted:` the day they do) or say what is missing; it counts "
+            f"as late, so give its `cause` (one of {', '.join(context.registry.causes)})",
+        )
+    elif promise.overdue_on(context.today):
         yield (
             promise.at("due"),
             f"due {due}, {days} ago, and still {status.value}: renegotiate with {customer} (a `renegotiations` "
@@ -140,12 +148,15 @@ def overdue(promise: Promise, context: Context) -> Found:
 )
 def at_risk_without_help(promise: Promise, context: Context) -> Found:
     if promise.confidence == "low" and not promise.help:
+        registry = context.registry
+        team = registry.teams.get(promise.team or registry.team_of(promise.promiser))
+        others = [m for m in team.members if m != promise.promiser] if team is not None else []
+        who = others[0] if others else "the person who can unblock it"
         yield (
             promise.at("confidence"),
             (
-                "confidence is low and nobody is asked for help: add `help:` saying who can "
-                "unblock it and when you will ask, e.g. `help: ask bo.chen if the upgrade "
-                "slips past 2026-11-20`"
+                "confidence is low and nobody is asked for help: add `help:` saying who can unblock it and "
+                f"when you will ask, e.g. `help: ask {who} if <the risk> happens by <a date before the due date>`"
             ),
         )
 

@@ -254,10 +254,20 @@ def promise_deleted(promises: Sequence[Promise], context: Context) -> Iterator[t
         if was.id in ids:
             continue  # moved to another folder, or copied before being removed: the promise is still here
         state = was.status.value if was.status else "unreadable"
-        close = (
-            "close it with a status instead (`withdrawn` or `declined` for a request, `revoked` or `cancelled` "
-            "with `closed` and `closed_reason` for a promise), so that the record and the accounting keep it"
-        )
+        promised = was.promised is not None or (was.status is not None and not was.status.is_proposal)
+        if not was.is_open:
+            close = "put the file back as it was: a closed promise stays in the record and the accounting"
+        elif promised:
+            close = (
+                "put the file back and close it with a status instead (`status: delivered` and then `accepted`, "
+                "or `revoked` by the promiser or `cancelled` by the customer, with `closed` and `closed_reason`), "
+                "so that the record and the accounting keep it"
+            )
+        else:
+            close = (
+                "put the file back and close it with a status instead (`declined` by the promiser or `withdrawn` "
+                "by the customer), so that the record keeps the request and its answer"
+            )
         yield (
             path,
             (1, 1),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from ..model import Position, Promise
@@ -13,7 +13,6 @@ from .rule import ERROR, WARNING, Context, Scope, rule
 _FOLD = re.compile(r"[._-]")
 
 
-@lru_cache(maxsize=65536)
 @lru_cache(maxsize=65536)
 def fold(handle: str) -> str:
     """The form in which handles that name the same person are equal."""
@@ -67,15 +66,38 @@ def unknown_handle(promise: Promise, context: Context) -> Iterator[tuple[Positio
     checks += [(f"{r.key}.agreed_by", r.agreed_by, anyone, "people or teams") for r in promise.renegotiations]
     for key, handle, known, section in checks:
         if handle and known is not None and handle not in known:
-            hint = did_you_mean(handle, known)
-            yield (
-                promise.at(key),
-                (
-                    f"`{handle}` is not registered under {section} in promisesite.yaml: "
-                    f"{hint + ' ' if hint else ''}write a registered handle, or add `{handle}` "
-                    f"to `{section.split()[0]}:`"
-                ),
-            )
+            yield promise.at(key), _unknown(handle, key.rsplit(".", 1)[-1], section, known, context)
+
+
+def _unknown(handle: str, field: str, section: str, known: Mapping[str, object], context: Context) -> str:
+    """What to write for a handle the registry does not have, with the registry in view."""
+    registry = context.registry
+    if field == "promiser" and handle in registry.teams:
+        members = registry.teams[handle].members
+        named = ", ".join(f"`{m}`" for m in members[:5]) + (" …" if len(members) > 5 else "")
+        who = (
+            f"name the one of its members who makes it ({named}), e.g. `promiser: {members[0]}`"
+            if members
+            else (f"name the person who makes it (`{handle}` lists no members in promisesite.yaml)")
+        )
+        return f"`{handle}` is a team, and a promise is personal: {who}; the team goes in `team: {handle}`"
+    if field == "team" and handle in registry.people:
+        team = registry.team_of(handle)
+        example = f"`team: {team}` ({handle}'s team)" if team else f"one of {_some(registry.teams)}"
+        return f"`{handle}` is a person, and `team` names a team: write {example}, or leave `team` out"
+    hint = did_you_mean(handle, known)
+    if hint:
+        return f"`{handle}` is not registered under {section} in promisesite.yaml: {hint}"
+    return (
+        f"`{handle}` is not registered under {section} in promisesite.yaml: write a registered handle "
+        f"({_some(known)}), or add `{handle}` to `{section.split()[0]}:`"
+    )
+
+
+def _some(handles: Mapping[str, object], count: int = 4) -> str:
+    names = list(handles)
+    shown = ", ".join(f"`{name}`" for name in names[:count])
+    return shown + (f" and {len(names) - count} more" if len(names) > count else "")
 
 
 @rule(

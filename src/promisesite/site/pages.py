@@ -100,6 +100,7 @@ class Site:
                 "overdue": sum(states[p.id].overdue for p in group.promises),
                 "all": len(group.promises),
                 "reliability": self.ledger.reliability(group.promises),
+                "shown": self.publishes_shares(group.kind, group),
             }
         return found
 
@@ -265,10 +266,16 @@ class Site:
             at_risk_count=len(at_risk),
         )
 
-    def publishes_shares(self, kind: str) -> bool:
-        """Whether pages of this kind of group show reliability (`accounting:` in promisesite.yaml)."""
+    def publishes_shares(self, kind: str, group: Group | None = None) -> bool:
+        """Whether pages of this kind of group (or this group) show reliability (`accounting:` in
+        promisesite.yaml). With `teams`, a team whose promises are one person's shows none: its share
+        would be that person's."""
         chosen = self.config.accounting
-        return chosen == "people" or (chosen == "teams" and kind == "teams")
+        if chosen == "people":
+            return True
+        if chosen != "teams" or kind != "teams":
+            return False
+        return group is None or len({p.promiser for p in group.promises if p.promiser}) > 1
 
     def accounting(self, promises: list[Promise]) -> dict[str, Any]:
         """Week by week, the causes and the signals of a set of promises (partials/accounting.html)."""
@@ -326,7 +333,7 @@ class Site:
             first=by_due(group.promises)[:PAGE_SIZE] if len(group.promises) > PAGE_SIZE else [],
             as_customer=by_due(group.as_customer)[:PAGE_SIZE],
             page_size=PAGE_SIZE,
-            accounting=self.accounting(group.promises) if self.publishes_shares(kind) else None,
+            accounting=self.accounting(group.promises) if self.publishes_shares(kind, group) else None,
             at_risk=at_risk[:DASHBOARD_ROWS],
             at_risk_count=len(at_risk),
             roster=self.roster(group) if kind == "teams" else [],
