@@ -299,3 +299,19 @@ def test_changed_conditions_nest_under_their_item_in_both_engines(repo: Repo) ->
         html = MarkdownRenderer(engine)(out)
         item = html.split("<li>conditions of satisfaction changed", 1)[1].split("</li>\n</ul>", 1)[0]
         assert "<ul>" in item and "<del>300</del>" in item and "<strong>400</strong>" in item, (engine, html)
+
+
+def test_a_renegotiation_of_the_conditions_alone_says_what_changed(repo: Repo) -> None:
+    git = Git(repo.root)
+    git("init", "-q")
+    repo.promise()
+    git.commit("base")
+    entry = {**ENTRY, "was": "2026-12-15", "due": "2026-12-15", "changed": "p95 target 300 → 400 ms for the peak"}
+    repo.promise(
+        renegotiations=[entry],
+        done_when=["p95 latency of POST /checkout is below 400 ms for 7 consecutive days"],
+    )
+    code, out = changes(repo, "HEAD", "text")
+    assert "renegotiated on 2026-11-18, the date stays 2026-12-15: p95 target 300 → 400 ms for the peak" in out
+    assert "confirm they agreed the new terms" in out and "the new date" not in out
+    assert "due 2026-12-15 → 2026-12-15" not in out
