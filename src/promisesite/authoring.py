@@ -4,13 +4,12 @@ as `promisesite check` before it is accepted."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 from .check import check_document, context_of
 from .config import Config
+from .edit.source import scalar
 from .read.dates import parse_date
 from .read.document import parse_text
 from .text import slug
@@ -18,15 +17,6 @@ from .text import slug
 ORDER = ("title", "promiser", "customer", "team", "status", "requested", "promised", "due", "done_when")
 STATUSES = ("promised", "requested", "offered")
 MILESTONE = {"promised": "promised", "requested": "requested", "offered": None}
-_PLAIN = re.compile(r"[A-Za-z0-9(][^:#\n]*")  # safe as a plain YAML scalar (no `: ` or ` #`)
-_RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "~", "y", "n"}
-
-
-def scalar(value: str) -> str:
-    """A value as YAML writes it plainly when that is safe, else double-quoted (JSON is valid YAML)."""
-    if _PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _RESERVED:
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def render(fields: dict[str, Any], body: str = "", comments: tuple[str, ...] = ()) -> str:

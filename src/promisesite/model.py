@@ -143,6 +143,20 @@ FIELDS: tuple[FieldSpec, ...] = (
 CONFIDENCES = ("high", "medium", "low")
 # Why promises are missed: the Last Planner System's reasons for non-completion, in plain words.
 CAUSES = ("dependency", "capacity", "scope", "information", "quality", "external", "estimate")
+# What each status means, in one sentence: the site's legend and the editor's hover.
+STATUS_MEANING = {
+    Status.REQUESTED: "The customer asked; no commitment yet.",
+    Status.OFFERED: "The promiser offered; the customer has not accepted yet.",
+    Status.COUNTERED: "A counter-offer is on the table.",
+    Status.PROMISED: "The promiser committed and the customer accepted the terms.",
+    Status.DELIVERED: "The promiser reports it done; awaiting the customer.",
+    Status.ACCEPTED: "The customer declared satisfaction.",
+    Status.DECLINED: "The promiser declined the request, before any commitment.",
+    Status.WITHDRAWN: "The customer withdrew the request, before any commitment.",
+    Status.REVOKED: "The promiser revoked an existing promise: it counts as broken.",
+    Status.CANCELLED: "The customer cancelled an existing promise.",
+}
+
 MILESTONES = ("requested", "promised", "delivered", "accepted", "closed")  # the dates of the conversation
 _STATUS_MILESTONE = {
     Status.REQUESTED: "requested",

@@ -24,7 +24,18 @@ COMMANDS = {
     "rules": "rules",
     "schema": "schema",
     "codeowners": "codeowners",
+    "renegotiate": "lifecycle",
+    "promise": "lifecycle",
+    "deliver": "lifecycle",
+    "accept": "lifecycle",
+    "decline": "lifecycle",
+    "withdraw": "lifecycle",
+    "revoke": "lifecycle",
+    "cancel": "lifecycle",
+    "lsp": "lsp",
 }
+# The attribute a command's module names it by, where it is not the command's name.
+ATTRIBUTES = {"renegotiate": "renegotiate_command"}
 
 
 class LazyGroup(click.Group):
@@ -37,7 +48,7 @@ class LazyGroup(click.Group):
         module = COMMANDS.get(cmd_name)
         if module is None:
             return None
-        command = getattr(importlib.import_module(f"{__name__}.{module}"), cmd_name)
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), ATTRIBUTES.get(cmd_name, cmd_name))
         assert isinstance(command, click.Command)
         return command
 

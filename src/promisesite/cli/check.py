@@ -16,6 +16,7 @@ from ..findings import summary
 from ..formats import ANNOTATIONS_PER_LEVEL, FORMATS, findings_markdown, format_github, format_junit
 from ..rules import RULES
 from ..site.writer import write_file
+from .fixing import apply_fixes
 from .options import TERMINAL, Failure, config_option, friendly, terminal_options, today_option
 
 
@@ -42,6 +43,8 @@ from .options import TERMINAL, Failure, config_option, friendly, terminal_option
     "(e.g. origin/main): silent due-date moves, status moving back, "
     "changed conditions.",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes in place, and say each one; then check.")
+@click.option("--diff", is_flag=True, help="With --fix: print the fixes as a diff and write nothing.")
 @today_option
 @config_option
 @terminal_options
@@ -52,6 +55,8 @@ def check(
     output_file: Path | None,
     strict: bool,
     base: str | None,
+    fix: bool,
+    diff: bool,
     today: str | None,
     config_file: Path | None,
 ) -> None:
@@ -68,8 +73,15 @@ def check(
       promisesite check --format sarif --output-file promisesite.sarif
       promisesite check --strict --today 2026-11-21
       promisesite check --base origin/main    in a pull request
+      promisesite check --fix                 apply the safe fixes (--diff to see them first)
     """
     config = load_config(config_file)
+    if diff and not fix:
+        raise Failure("--diff shows what --fix would change: write `promisesite check --fix --diff`")
+    if fix:
+        changed = apply_fixes(config, resolve_today(today), list(paths), write=not diff)
+        if diff:
+            sys.exit(1 if changed else 0)
     history = authorship_history(config)  # only with emails can P304 and P305 match commit authors to people
     if history is not None and history.note:
         TERMINAL.say(f"promisesite: P304 and P305 not checked: {history.note}")

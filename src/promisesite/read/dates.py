@@ -146,6 +146,22 @@ def _nearest(day_in: Callable[[int], dt.date | None], year: str | None, today: d
     return None
 
 
+def unambiguous(text: str) -> dt.date | None:
+    """The one calendar day a date written another way can only mean: `2026-1-5`, `2026/01/05`,
+    `15 Dec 2026`, `December 15, 2026`, `15.12.2026`, `2026-12-15T10:00`. Never a quarter, a month, a
+    day without its year or `03/04/2026` (which could be two days): those are a choice to make."""
+    iso = _ISO.fullmatch(text)
+    if iso:
+        return _real(*(int(g) for g in iso.groups()))
+    other = _OTHER_SEPARATORS.fullmatch(text)
+    if other:
+        return _real(*(int(g) for g in other.groups()))
+    with_time = _DATETIME.match(text)
+    if with_time:
+        return parse_date(with_time.group(1))
+    return _written_out(text)
+
+
 def _written_out(text: str) -> dt.date | None:
     """The one day that `15 Dec 2026`, `December 3, 2026` or `15.12.2026` can mean (None when the
     text is not such a date, or could be two: `03/04/2026`)."""

@@ -54,7 +54,7 @@ _PROSE = frozenset(
 )
 # What people write for a status or a field, and what they mean: closer in meaning than in spelling
 # (`done` is spelt like `declined` and means the opposite).
-_STATUS_MEANT = {
+STATUS_MEANT = {
     **dict.fromkeys(
         ("done", "complete", "completed", "finished", "shipped", "closed", "resolved", "fixed", "ready"),
         ("delivered", "accepted"),
@@ -69,7 +69,7 @@ _STATUS_MEANT = {
     "broken": ("revoked",),
     "verified": ("accepted",),
 }
-_FIELD_MEANT = {
+FIELD_MEANT = {
     **dict.fromkeys(("due_date", "duedate", "deadline", "due_on", "due_by", "target_date", "eta"), "due"),
     **dict.fromkeys(("owner", "assignee", "assigned_to", "author", "responsible"), "promiser"),
     **dict.fromkeys(("client", "requester", "requestor", "stakeholder", "for"), "customer"),
@@ -149,7 +149,7 @@ class _Builder:
         known = [spec.name for spec in specs]
         for key in mapping:
             if key not in known:
-                meant = _FIELD_MEANT.get(key.lower().replace("-", "_")) if not prefix else None
+                meant = FIELD_MEANT.get(key.lower().replace("-", "_")) if not prefix else None
                 hint = (
                     f"did you mean `{meant}`?"
                     if meant in known
@@ -298,7 +298,7 @@ class _Builder:
             return Status(text)
         except ValueError:
             names = [s.value for s in Status]
-            meant = _STATUS_MEANT.get(text.replace("_", " ").replace("-", " "))
+            meant = STATUS_MEANT.get(text.replace("_", " ").replace("-", " "))
             hint = (
                 "did you mean " + " or ".join(f"`status: {name}`" for name in meant) + "?"
                 if meant

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..ledger import Group, Ledger
-from ..model import Promise, Status
+from ..model import STATUS_MEANING, Promise, Status
 from ..read.document import read_body
 from ..rules import RULES
 from ..rules.rule import Rule
@@ -31,7 +31,7 @@ from .memo import Memo
 from .relative import relative_links
 from .theme import asset, asset_names, environment, render
 from .urls import Urls, output_path
-from .view import STATUS_MEANING, finding_view, promise_view, prose
+from .view import finding_view, promise_view, prose
 
 GROUP_LISTS = {"teams": "promises of the team", "customers": "promised to them", "people": "promises as promiser"}
 DUE_SOON_DAYS = 14

@@ -22,19 +22,6 @@ from .urls import Urls
 BREADCRUMB_NEAREST = 5  # a chain of promises deeper than this shows its top, a gap, and the nearest ones
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
-STATUS_MEANING = {
-    Status.REQUESTED: "The customer asked; no commitment yet.",
-    Status.OFFERED: "The promiser offered; the customer has not accepted yet.",
-    Status.COUNTERED: "A counter-offer is on the table.",
-    Status.PROMISED: "The promiser committed and the customer accepted the terms.",
-    Status.DELIVERED: "The promiser reports it done; awaiting the customer.",
-    Status.ACCEPTED: "The customer declared satisfaction.",
-    Status.DECLINED: "The promiser declined the request, before any commitment.",
-    Status.WITHDRAWN: "The customer withdrew the request, before any commitment.",
-    Status.REVOKED: "The promiser revoked an existing promise: it counts as broken.",
-    Status.CANCELLED: "The customer cancelled an existing promise.",
-}
-
 
 def promise_view(promise: Promise, ledger: Ledger, urls: Urls, names: Registry, edit_url: str) -> dict[str, Any]:
     """Everything the promise page shows beyond the promise as read."""
