@@ -8,6 +8,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 
 
@@ -19,7 +20,10 @@ def available_cores() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether forking workers is safe here: the platform forks, and this process runs one thread (a
+    child forked from several threads may inherit a lock held by one that does not exist in it, and
+    wait on it for ever: the language server reads stdin in a thread of its own)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def fork_pool(processes: int):

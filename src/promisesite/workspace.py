@@ -37,7 +37,11 @@ class Workspace:
         self.today = today or resolve_today()
         self.context = context_of(self.config, self.today)
         promises, _ = check_files(dict(self.config.sources().files), self.config, self.context, keep_bodies=False)
-        self.promises: dict[str, Promise] = {promise.path: promise for promise in promises}
+        self.promises: dict[str, Promise] = {}
+        self.paths_by_id: dict[str, set[str]] = {}
+        self.paths_by_handle: dict[str, set[str]] = {}
+        for promise in promises:
+            self._keep(promise.path, promise)
 
     def owns(self, path: Path) -> bool:
         """Whether a file is one of this workspace's promise files (a `*.md` in the source folder)."""
@@ -56,18 +60,51 @@ class Workspace:
         rel = self.relative(path)
         document = parse_text(text, rel)
         promise, findings = check_document(document, self.context)
-        if promise is not None:
-            self.promises[rel] = promise
-        else:
-            self.promises.pop(rel, None)
-        together = [f for f in check_together(list(self.promises.values()), self.context) if f.path == rel]
-        result = settle(list(self.promises.values()), [*findings, *together], [rel], self.config, strict=False)
+        self._keep(rel, promise)
+        neighbours = self._neighbours(promise) if promise is not None else []
+        together = [f for f in check_together(neighbours, self.context) if f.path == rel]
+        result = settle([promise] if promise else [], [*findings, *together], [rel], self.config, strict=False)
         return Analysis(result.findings, safe_fixes(text, rel, self.config.registry, self.today))
+
+    def _keep(self, rel: str, promise: Promise | None) -> None:
+        """The promise as the file now reads (None: unreadable), and the indexes of ids and handles."""
+        old = self.promises.pop(rel, None)
+        for index, keys in ((self.paths_by_id, _ids(old)), (self.paths_by_handle, _handles(old))):
+            for key in keys:
+                index.get(key, set()).discard(rel)
+        if promise is None:
+            return
+        self.promises[rel] = promise
+        for index, keys in ((self.paths_by_id, _ids(promise)), (self.paths_by_handle, _handles(promise))):
+            for key in keys:
+                index.setdefault(key, set()).add(rel)
+
+    def _neighbours(self, promise: Promise) -> list[Promise]:
+        """The promises the cross-file rules need to judge this one, as if they read them all: those
+        with its id (P009), the chain of those it serves (P501, P502, P503), and for each spelling of a
+        handle the first file in path order that writes it (P303). A few, where the folder has 10,000."""
+        chosen = {promise.path: promise}
+        for path in self.paths_by_id.get(promise.id, ()):
+            chosen[path] = self.promises[path]
+        current, seen = promise, {promise.id}
+        while current.serves and current.serves not in seen:
+            seen.add(current.serves)
+            parents = sorted(self.paths_by_id.get(current.serves, ()))
+            if not parents:
+                break
+            for path in parents:
+                chosen[path] = self.promises[path]
+            current = self.promises[parents[0]]
+        for paths in self.paths_by_handle.values():
+            if paths:
+                first = min(paths)
+                chosen.setdefault(first, self.promises[first])
+        return [chosen[path] for path in sorted(chosen)]
 
     def forget(self, path: Path) -> None:
         """Read a file again from disk (the editor closed it without saving)."""
         rel = self.relative(path)
-        self.promises.pop(rel, None)
+        self._keep(rel, None)
         if Path(path).is_file():
             try:
                 self.analyse(path, Path(path).read_text(encoding="utf-8"))
@@ -112,3 +149,14 @@ class Workspace:
     @staticmethod
     def rule(code: str) -> Rule | None:
         return BY_CODE.get(code)
+
+
+def _ids(promise: Promise | None) -> tuple[str, ...]:
+    return (promise.id,) if promise is not None else ()
+
+
+def _handles(promise: Promise | None) -> set[str]:
+    if promise is None:
+        return set()
+    used = {promise.promiser, promise.customer, promise.team, *(r.agreed_by for r in promise.renegotiations)}
+    return used - {""}

@@ -278,6 +278,8 @@ def promise_deleted(promises: Sequence[Promise], context: Context) -> Iterator[t
 
 def _changed(promises: Sequence[Promise], context: Context) -> Iterator[tuple[Promise, Promise]]:
     """Each promise with its version at the base revision, when it has one."""
+    if not context.base:
+        return
     for promise in promises:
         was = context.base.get(promise.path)
         if was is not None:
