@@ -67,7 +67,8 @@ def ansi_to_html(text: str) -> str:
             elif code == 1:
                 bold = True
             elif code in (38, 48) and i + 4 < len(codes) + 1 and codes[i + 1] == 2:
-                colour = "#%02x%02x%02x" % tuple(codes[i + 2 : i + 5])
+                red, green, blue = codes[i + 2 : i + 5]
+                colour = f"#{red:02x}{green:02x}{blue:02x}"
                 fg, bg = (colour, bg) if code == 38 else (fg, colour)
                 i += 4
             elif 30 <= code <= 37:
