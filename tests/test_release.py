@@ -137,7 +137,11 @@ def test_the_changelog_names_this_version() -> None:
     assert f"## {promisesite.__version__}" in (ROOT / "CHANGELOG.md").read_text()
 
 
-WORKFLOWS = [".github/workflows/release.yml", "src/promisesite/scaffold/dot-github/workflows/promises.yml"]
+WORKFLOWS = [
+    ".github/workflows/release.yml",
+    "src/promisesite/scaffold/dot-github/workflows/promises.yml",
+    "src/promisesite/scaffold/dot-github/workflows/digest.yml",
+]
 
 
 def schema_check(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:

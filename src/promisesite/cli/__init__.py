@@ -33,6 +33,7 @@ COMMANDS = {
     "revoke": "lifecycle",
     "cancel": "lifecycle",
     "lsp": "lsp",
+    "digest": "digest",
 }
 # The attribute a command's module names it by, where it is not the command's name.
 ATTRIBUTES = {"renegotiate": "renegotiate_command"}

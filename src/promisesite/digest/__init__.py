@@ -1,0 +1,1 @@
+"""The weekly digest: who owes what and who waits for whom, printed, posted or mailed."""
