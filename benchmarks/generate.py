@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
-"""Generate a deterministic repository of N spec-valid promises, for benchmarks.
+"""Generate a deterministic repository of N spec-valid promises, for benchmarks, in one of three
+shapes, so that a benchmark does not measure only the shape it was tuned on:
 
-    python benchmarks/generate.py /tmp/corpus --count 10000 [--seed 1]
+    python benchmarks/generate.py /tmp/corpus --count 10000 [--shape promises|people|words] [--seed 1]
 
-Writes /tmp/corpus/promisesite.yaml (people and teams) and /tmp/corpus/promises/<team>/<id>.md,
-each with a body of 300-600 words (headings, lists, links, emphasis). The same count and seed
-always give the same files. `promisesite check --today 2026-11-21` finds no error in them.
+- `promises` (the default): 20 teams of 10 people, customers teams and people; bodies of
+  300-600 words (headings, lists, links, emphasis), 1-3 short conditions.
+- `people`: one person for every 5-10 promises and a team for every 10 people, customers mostly
+  people, and no config at all (handles are not registered): many groups, each with a page,
+  a calendar, weekly charts and causes.
+- `words`: the promises shape with 2-4 long conditions (30-60 words each) and bodies of
+  1,000-2,000 words.
+
+Writes /tmp/corpus/promisesite.yaml (people and teams; none for `people`) and
+/tmp/corpus/promises/<team>/<id>.md. The same count, shape and seed always give the same files.
+`promisesite check --today 2026-11-21` finds no error in them.
 """
 
 from __future__ import annotations
@@ -144,8 +153,8 @@ def sentence(rng: random.Random) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def body(rng: random.Random, index: int) -> str:
-    parts, total, target = [], 0, rng.randint(300, 600)
+def body(rng: random.Random, index: int, shortest: int = 300, longest: int = 600) -> str:
+    parts, total, target = [], 0, rng.randint(shortest, longest)
     section = 0
     while total < target:
         section += 1
@@ -176,6 +185,7 @@ def promise(
     people: list[str],
     customers: list[str],
     parent: tuple[str, dt.date] | None,
+    long: bool = False,
 ) -> tuple[str, dt.date | None]:
     status = weighted_status(rng)
     promiser = rng.choice(people)
@@ -219,37 +229,51 @@ def promise(
         lines += [
             f"  - the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {rng.choice(VERBS)} "
             f"{rng.randint(1, 500)} {rng.choice(NOUNS)}s per day"
-            for _ in range(rng.randint(1, 3))
+            + (f", and {words(rng, rng.randint(25, 55))}" if long else "")
+            for _ in range(rng.randint(2, 4) if long else rng.randint(1, 3))
         ]
     if rng.random() < 0.3:
         lines.append("risks:\n  - the " + rng.choice(NOUNS) + " vendor changes the " + rng.choice(NOUNS) + " format")
     lines.append(f"tags: [{rng.choice(NOUNS)}, {rng.choice(ADJECTIVES)}]")
     if parent is not None:
         lines.append(f"serves: {parent[0]}")
-    lines += ["---", "", body(rng, index)]
+    lines += ["---", "", body(rng, index, 1000 if long else 300, 2000 if long else 600)]
     return "\n".join(lines) + "\n", due
 
 
-def generate(target: Path, count: int, seed: int = 1) -> Path:
+SHAPES = ("promises", "people", "words")
+
+
+def generate(target: Path, count: int, seed: int = 1, shape: str = "promises") -> Path:
     rng = random.Random(seed)
     if target.exists():
         shutil.rmtree(target)
     (target / "promises").mkdir(parents=True)
-    teams = {f"team-{t:02d}": [f"person.{t:02d}{p:02d}" for p in range(PEOPLE_PER_TEAM)] for t in range(TEAMS)}
-    config = ["title: Generated promises", "people:"]
-    config += [f"  {person}: {{name: Person {person[-4:]}}}" for members in teams.values() for person in members]
-    config.append("teams:")
-    config += [
-        f"  {team}: {{name: Team {team[-2:]}, members: [{', '.join(members)}]}}" for team, members in teams.items()
-    ]
-    (target / "promisesite.yaml").write_text("\n".join(config) + "\n")
-    customers = list(teams) + [person for members in teams.values() for person in members]
+    if shape == "people":
+        people_count = max(count // rng.randint(5, 10), 2)
+        team_count = max(people_count // 10, 1)
+        teams = {
+            f"team-{t:03d}": [f"person.{p:05d}" for p in range(t, people_count, team_count)] for t in range(team_count)
+        }
+        customers = [person for members in teams.values() for person in members]
+        customers += list(teams)[: max(team_count // 5, 1)]  # mostly people, a few teams
+    else:
+        teams = {f"team-{t:02d}": [f"person.{t:02d}{p:02d}" for p in range(PEOPLE_PER_TEAM)] for t in range(TEAMS)}
+        config = ["title: Generated promises", "people:"]
+        config += [f"  {person}: {{name: Person {person[-4:]}}}" for members in teams.values() for person in members]
+        config.append("teams:")
+        config += [
+            f"  {team}: {{name: Team {team[-2:]}, members: [{', '.join(members)}]}}" for team, members in teams.items()
+        ]
+        (target / "promisesite.yaml").write_text("\n".join(config) + "\n")
+        customers = list(teams) + [person for members in teams.values() for person in members]
+    names = list(teams)
     parents: list[tuple[str, dt.date]] = []
     for index in range(count):
-        team = f"team-{index % TEAMS:02d}"
+        team = names[index % len(names)]
         pid = f"p{index:05d}-{rng.choice(NOUNS)}"
         parent = rng.choice(parents) if parents and rng.random() < 0.4 else None
-        text, due = promise(rng, index, team, teams[team], customers, parent)
+        text, due = promise(rng, index, team, teams[team], customers, parent, long=shape == "words")
         folder = target / "promises" / team
         folder.mkdir(exist_ok=True)
         (folder / f"{pid}.md").write_text(text)
@@ -263,8 +287,9 @@ def main() -> None:
     parser.add_argument("target", type=Path)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default="promises")
     args = parser.parse_args()
-    generate(args.target, args.count, args.seed)
+    generate(args.target, args.count, args.seed, args.shape)
     print(f"{args.count} promises in {args.target / 'promises'}")
 
 

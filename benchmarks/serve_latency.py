@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """`promisesite serve` under edits: from saving a file to the page (and the whole site) serving it.
 
-    python benchmarks/serve_latency.py REPO [--runs 3] [--edits 10] [--output /dev/shm/serve-bench]
+    python benchmarks/serve_latency.py REPO [--runs 3] [--edits 10] [--kinds title body condition status]
+                                            [--output /dev/shm/serve-bench]
 
 Each run starts `promisesite serve` in REPO (output on tmpfs), waits for its first build, then
-edits the titles of promises one after another (a plain save each, 1.5 s apart, as a person
-saves) and polls over HTTP on 127.0.0.1:
+edits promises one after another, each kind of edit in turn — the title, the Markdown body, a
+condition of satisfaction, the status (promised → delivered, with its date) — a plain save each,
+1.5 s apart, as a person saves, and polls over HTTP on 127.0.0.1:
 
 - *page*: until the edited promise's page shows the new title (polled every millisecond);
 - *site*: until serve reports the rebuild done (its "N files written" line on stderr, timed as
@@ -115,27 +117,45 @@ def wait_for(url: str, marker: str, started: float) -> float:
     return time.perf_counter() - started
 
 
-def one_run(repo: Path, output: Path, edits: int, offset: int) -> tuple[list[float], list[float], float, float]:
+def edit(text: str, kind: str, marker: str) -> tuple[str, str]:
+    """The file with one edit of `kind`, and what its page shows once the edit is served."""
+    if kind == "title":
+        line = re.search(r"^title: .*$", text, re.MULTILINE)
+        assert line is not None
+        return text.replace(line.group(), f"{line.group()} {marker}", 1), marker
+    if kind == "body":
+        return text.rstrip("\n") + f"\n\nA paragraph added to the body: {marker}.\n", marker
+    if kind == "condition":
+        return text.replace("done_when:\n  - ", f"done_when:\n  - {marker}: ", 1), marker
+    status = text.replace("status: promised\n", f"status: delivered\ndelivered: 2026-11-20\n# {marker}\n", 1)
+    return status, 'class="badge s-delivered"'
+
+
+def one_run(
+    repo: Path, output: Path, edits: int, offset: int, kinds: list[str]
+) -> tuple[dict[str, list[float]], list[float], float, float]:
     process, base, first_build, lines = start(repo, output)
     sampler = Sampler(process.pid)  # from serving on: the memory serve holds while people edit
     sampler.start()
     try:
         files = sorted((repo / "promises").rglob("*.md"))
-        step = max(1, len(files) // (edits * 4))
-        pages, sites = [], []
-        for n, path in enumerate(files[offset::step][:edits]):
+        promised = [
+            path for path in files if "status: promised\n" in path.read_text() and "done_when:" in path.read_text()
+        ]
+        step = max(1, len(promised) // (edits * 4))
+        pages: dict[str, list[float]] = {kind: [] for kind in kinds}
+        sites = []
+        for n, path in enumerate(promised[offset::step][:edits]):
+            kind = kinds[n % len(kinds)]
             text = path.read_text()
-            title_line = re.search(r"^title: .*$", text, re.MULTILINE)
-            assert title_line is not None
             marker = f"edited{offset}x{n}x{time.time_ns()}"
+            changed, shown = edit(text, kind, marker)
             url = base + "promises/" + path.stem + "/"
             fetch(url)
             started = time.perf_counter()
-            path.write_text(text.replace(title_line.group(), f"{title_line.group()} {marker}", 1))
-            pages.append(wait_for(url, marker, started))
+            path.write_text(changed)
+            pages[kind].append(wait_for(url, shown, started))
             sites.append(lines.after(started))
-            if marker not in fetch(base + "promises.json"):
-                raise SystemExit("serve reported the rebuild done, but promises.json does not show the edit")
             path.write_text(text)  # put it back; the next edit waits for this rebuild too
             time.sleep(1.5)
         return pages, sites, first_build, sampler.peak
@@ -143,6 +163,9 @@ def one_run(repo: Path, output: Path, edits: int, offset: int) -> tuple[list[flo
         sampler.running = False
         process.terminate()
         process.wait(timeout=30)
+
+
+KINDS = ("title", "body", "condition", "status")
 
 
 def spread(values: list[float]) -> str:
@@ -160,18 +183,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--edits", type=int, default=10, help="edits per run")
     parser.add_argument("--output", type=Path, default=Path("/dev/shm/serve-bench"))
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     args = parser.parse_args()
     load_before = os.getloadavg()
-    pages, sites, builds, peaks = [], [], [], []
+    pages: dict[str, list[float]] = {kind: [] for kind in args.kinds}
+    sites, builds, peaks = [], [], []
     for run in range(args.runs):
-        page, site, first_build, peak = one_run(args.repo.resolve(), args.output, args.edits, run)
-        pages += page
+        page, site, first_build, peak = one_run(args.repo.resolve(), args.output, args.edits, run, args.kinds)
+        for kind, times in page.items():
+            pages[kind] += times
         sites += site
         builds.append(first_build)
         peaks.append(peak)
     count = len(list((args.repo / "promises").rglob("*.md")))
-    print(f"{count} promises, {args.runs} runs, {len(pages)} edits; {os.cpu_count()} cores")
-    print(f"  edit to its page:        {spread(pages)}")
+    print(f"{count} promises, {args.runs} runs, {len(sites)} edits; {os.cpu_count()} cores")
+    for kind, times in pages.items():
+        if times:
+            print(f"  {kind + ' edit to its page:':<32} {spread(times)}")
     print(f"  edit to the whole site:  {spread(sites)}")
     print("  first build (start to serving): " + ", ".join(f"{b:.1f} s" for b in builds))
     print(

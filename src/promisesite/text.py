@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -89,25 +89,19 @@ def inert(text: str) -> str:
     """Plain text safe in Markdown, a table cell included: no emphasis, link, HTML or heading made from
     it, no `|` that ends a cell (GitHub splits cells even inside code), no notification; the author's
     code spans stay code, control and bidi characters show as escapes."""
-    text = printable(" ".join(text.split()))
-    parts: list[str] = []
-    start = 0
-    for found in _CODE.finditer(text):
-        parts.append(_references(text[start : found.start()]))
-        parts.append(code_span(found.group(1)))
-        start = found.end()
-    parts.append(_references(text[start:]))
-    return "".join(parts)
+    return _spans(printable(" ".join(text.split())), _CODE, lambda rest: _spans(rest, _REFERENCE, _escaped))
 
 
-def _references(text: str) -> str:
+def _spans(text: str, pattern: re.Pattern[str], between: Callable[[str], str]) -> str:
+    """The text with each match of `pattern` (its first group) as a code span, and `between` applied
+    to the rest."""
     parts: list[str] = []
     start = 0
-    for found in _REFERENCE.finditer(text):
-        parts.append(_escaped(text[start : found.start()]))
+    for found in pattern.finditer(text):
+        parts.append(between(text[start : found.start()]))
         parts.append(code_span(found.group(1)))
         start = found.end()
-    parts.append(_escaped(text[start:]))
+    parts.append(between(text[start:]))
     return "".join(parts)
 
 

@@ -14,6 +14,7 @@ from .check import check_document, check_files, check_together, context_of, sett
 from .clock import resolve_today
 from .config import Config, load_config
 from .edit.fixes import Fix, fix_text, safe_fixes
+from .edit.source import EditRefused, PromiseSource
 from .findings import Finding
 from .model import FIELDS, Promise, Status
 from .read.document import parse_text
@@ -110,6 +111,16 @@ class Workspace:
                 self.analyse(path, Path(path).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 pass
+
+    @staticmethod
+    def applied(text: str, fix: Fix) -> str | None:
+        """The text with one safe fix made, or None when the file cannot be edited in place."""
+        try:
+            source = PromiseSource(text)
+            fix.change(source)
+        except EditRefused:
+            return None
+        return source.text()
 
     def fixed(self, path: Path, text: str) -> str:
         """The text with every safe fix applied."""

@@ -58,6 +58,15 @@ def _path(uri: str) -> Path:
     return Path(to_fs_path(uri) or "")
 
 
+def _opened(ls: PromiseServer, uri: str) -> tuple[Workspace, str, Lines] | None:
+    """The workspace of an open promise file, its text and its lines; None for any other document."""
+    workspace = ls.workspace_of(uri)
+    if workspace is None:
+        return None
+    text = ls.workspace.get_text_document(uri).source
+    return workspace, text, Lines(text, ls.workspace.position_codec)
+
+
 async def _diagnose_later(ls: PromiseServer, uri: str, version: int | None) -> None:
     await asyncio.sleep(DEBOUNCE_SECONDS)
     document = ls.workspace.get_text_document(uri)
@@ -124,11 +133,10 @@ def did_close(ls: PromiseServer, params: types.DidCloseTextDocumentParams) -> No
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: PromiseServer, params: types.HoverParams) -> types.Hover | None:
-    workspace = ls.workspace_of(params.text_document.uri)
-    if workspace is None:
+    opened = _opened(ls, params.text_document.uri)
+    if opened is None:
         return None
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    lines = Lines(document.source, ls.workspace.position_codec)
+    workspace, text, lines = opened
     line, column = lines.server_position(params.position)
     parts: list[str] = []
     found = _LINE_KEY.match(lines.text(line))
@@ -140,7 +148,7 @@ def hover(ls: PromiseServer, params: types.HoverParams) -> types.Hover | None:
             parts.append(f"**{key}**: {workspace.fields()[key]}")
         elif key == "status" and value in workspace.statuses:
             parts.append(f"**status: {value}**: {STATUS_MEANING[Status(value)]}")
-    analysis = workspace.analyse(_path(params.text_document.uri), document.source)
+    analysis = workspace.analyse(_path(params.text_document.uri), text)
     for finding in analysis.findings:
         if finding.line - 1 == line:
             rule = workspace.rule(finding.code)
@@ -156,11 +164,10 @@ def hover(ls: PromiseServer, params: types.HoverParams) -> types.Hover | None:
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
 def completion(ls: PromiseServer, params: types.CompletionParams) -> types.CompletionList | None:
-    workspace = ls.workspace_of(params.text_document.uri)
-    if workspace is None:
+    opened = _opened(ls, params.text_document.uri)
+    if opened is None:
         return None
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    lines = Lines(document.source, ls.workspace.position_codec)
+    workspace, _, lines = opened
     line, column = lines.server_position(params.position)
     before = lines.text(line)[:column]
     found = _LINE_KEY.match(before)
@@ -202,11 +209,10 @@ def completion(ls: PromiseServer, params: types.CompletionParams) -> types.Compl
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: PromiseServer, params: types.DefinitionParams) -> types.Location | None:
-    workspace = ls.workspace_of(params.text_document.uri)
-    if workspace is None:
+    opened = _opened(ls, params.text_document.uri)
+    if opened is None:
         return None
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    lines = Lines(document.source, ls.workspace.position_codec)
+    workspace, _, lines = opened
     found = _LINE_KEY.match(lines.text(lines.server_position(params.position)[0]))
     if found is None or found.group(2) != "serves":
         return None
@@ -223,26 +229,20 @@ def definition(ls: PromiseServer, params: types.DefinitionParams) -> types.Locat
 )
 def code_action(ls: PromiseServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
-    workspace = ls.workspace_of(uri)
-    if workspace is None:
+    opened = _opened(ls, uri)
+    if opened is None:
         return None
-    document = ls.workspace.get_text_document(uri)
-    text = document.source
-    lines = Lines(text, ls.workspace.position_codec)
+    workspace, text, lines = opened
     analysis = workspace.analyse(_path(uri), text)
     wanted = range(params.range.start.line, params.range.end.line + 1)
     actions: list[types.CodeAction] = []
     for fix in analysis.fixes:
         if fix.finding.line - 1 not in wanted:
             continue
-        from ..edit.source import EditRefused, PromiseSource
-
-        try:
-            source = PromiseSource(text)
-            fix.change(source)
-        except EditRefused:
+        changed = workspace.applied(text, fix)
+        if changed is None:
             continue
-        edit = minimal_edit(text, source.text(), lines)
+        edit = minimal_edit(text, changed, lines)
         actions.append(
             types.CodeAction(
                 title=f"{fix.finding.code}: {fix.says}",
