@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, Repo
+from promisesite.serve.live import MAX_SUPERSEDED, LiveSite
 from serving import PATIENCE, Served
 from sitetools import copy_sample, tree_hashes
 
@@ -151,6 +152,32 @@ def test_the_watcher_never_reports_editor_noise(tmp_path: Path) -> None:
     finally:
         watch.stop()
     assert {path.name for paths in seen for path in paths} == {real.name}
+
+
+def test_reading_the_files_gives_the_watcher_nothing_to_do(tmp_path: Path) -> None:
+    """A search across the files (grep, an editor's find in files) opens and reads each: the kernel
+    is not asked for those events, so a save never queues behind them."""
+    import threading
+
+    from promisesite.serve.watcher import Watcher
+
+    files = [tmp_path / f"p{n}.md" for n in range(50)]
+    for file in files:
+        file.write_text("---\n")
+    kinds: list[str] = []
+    saved = threading.Event()
+    watch = Watcher([(tmp_path, True)], lambda paths, rescan: saved.set() if files[0] in paths else None)
+    handle = watch._handler.on_any_event
+    watch._handler.on_any_event = lambda event: (kinds.append(event.event_type), handle(event))  # type: ignore[method-assign]
+    watch.start()
+    try:
+        for file in files * 3:
+            file.read_text()
+        files[0].write_text("---\ntitle: saved\n")
+        assert saved.wait(120), "the save was never reported"
+    finally:
+        watch.stop()
+    assert "modified" in kinds and not {"opened", "closed_no_write"} & set(kinds)
 
 
 def test_incremental_series_equals_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -311,3 +338,46 @@ def test_a_new_broken_file_is_reported_at_once(served: Served) -> None:
     [finding] = served.status()["errors"]
     assert (finding["path"], finding["code"]) == ("promises/platform/broken.md", "P003")
     served.wait_for(lambda: "promises/platform/broken.md:2:" in served.printed(), "the finding in the terminal")
+
+
+def test_a_newer_save_goes_first_and_the_site_catches_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_sample(tmp_path)
+    monkeypatch.chdir(root)
+    live = LiveSite(None, TODAY, root / "served")
+    assert not live.rebuild().error
+    dashboard = (root / "served/index.html").read_bytes()
+    pages: list[str] = []
+
+    def save(path: str, old: str, new: str) -> Path:
+        file = root / path
+        file.write_text(file.read_text().replace(old, new, 1))
+        return file
+
+    first = save(CHECKOUT, "under 300 ms for the holiday", "under 275 ms for the holiday")
+    report = live.rebuild([first], early=lambda page: pages.extend(page.written), newer=lambda: True)
+    assert report.superseded and not report.written
+    assert pages == ["promises/checkout-latency/index.html"]
+    assert "under 275 ms" in (root / "served/promises/checkout-latency/index.html").read_text()
+    assert (root / "served/index.html").read_bytes() == dashboard  # the rest waits for the next rebuild
+
+    second = save("promises/mobile/dark-mode.md", "title: Dark mode", "title: Night mode")
+    report = live.rebuild([second], early=lambda page: pages.extend(page.written), newer=lambda: False)
+    assert not report.superseded and pages[-1] == "promises/dark-mode/index.html"
+    assert set(report.changed) == {CHECKOUT, "promises/mobile/dark-mode.md"}  # the first save came along
+
+    Repo(root).run("build", "--today", TODAY, "--output", "fresh")
+    assert tree_hashes(root / "served") == tree_hashes(root / "fresh")
+
+
+def test_a_stream_of_saves_cannot_put_the_site_off_for_ever(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_sample(tmp_path)
+    monkeypatch.chdir(root)
+    live = LiveSite(None, TODAY, root / "served")
+    live.rebuild()
+    file = root / CHECKOUT
+    reports = []
+    for n in range(MAX_SUPERSEDED + 1):
+        file.write_text(file.read_text().replace("title: ", f"title: {n} ", 1))
+        reports.append(live.rebuild([file], early=lambda page: None, newer=lambda: True))
+    assert [r.superseded for r in reports] == [True] * MAX_SUPERSEDED + [False]
+    assert f"title: {MAX_SUPERSEDED} " in file.read_text() and reports[-1].changed == [CHECKOUT]

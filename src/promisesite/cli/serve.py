@@ -114,7 +114,7 @@ def run(
             )
 
         def on_change(paths: set[Path], rescan: bool) -> None:
-            result = live.rebuild(paths, rescan, early=on_first_page)
+            result = live.rebuild(paths, rescan, early=on_first_page, newer=watcher.waiting)
             if not (result.written or result.error or result.changed):
                 return  # editor noise, or a save that changed no byte
             touched = {f.path for f in result.findings} & set(result.changed)

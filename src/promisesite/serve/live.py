@@ -13,7 +13,8 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from ..site.pages import Site
 from ..site.writer import check_output, write_file, write_plan
 from .gate import ReadWriteLock
 
+MAX_SUPERSEDED = 3  # a rebuild gives way to a newer save at most this many times in a row
 # Pages that summarise everything; always re-rendered (cheap: rows and records are memoized).
 SINGLETONS = (
     "index.html",
@@ -65,6 +67,7 @@ class Report:
     full: bool = False
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent reading, checking, rendering, writing
     changed: list[str] = field(default_factory=list)  # the promise files that changed (added, edited, removed)
+    superseded: bool = False  # gave way to a newer save before writing anything; the next rebuild does it
 
     @property
     def errors(self) -> list[Finding]:
@@ -97,6 +100,9 @@ class LiveSite:
         self._first_read: tuple[str, int, FileState] | None = None
         self.problems: list[Finding] = []  # folders and names of the source folder that cannot be read
         self._last_config: Config | None = None  # what to watch while a broken config is being fixed
+        self._carried: set[Path] = set()  # the paths of rebuilds that gave way to a newer save
+        self._carried_rescan = False
+        self._superseded = 0  # rebuilds in a row that gave way
 
     # --- what the watcher calls -------------------------------------------------------------
 
@@ -127,36 +133,63 @@ class LiveSite:
         return False
 
     def rebuild(
-        self, paths: Iterable[Path] = (), rescan: bool = False, early: Callable[[Report], None] | None = None
+        self,
+        paths: Iterable[Path] = (),
+        rescan: bool = False,
+        early: Callable[[Report], None] | None = None,
+        newer: Callable[[], bool] | None = None,
     ) -> Report:
         """Apply changed paths (or everything); never raises for a problem in the input.
 
         With `early`, a save of one promise first updates that promise's own page and calls
-        `early` (so the browser showing it reloads at once), then works out the rest.
+        `early` (so the browser showing it reloads at once), then works out the rest. With `newer`
+        (whether another save is waiting), the rest gives way to that save before it writes
+        anything: the report says `superseded`, and the next rebuild takes its paths along.
         """
-        report = self._rebuild(set(paths), rescan, early)
+        report = self._rebuild(set(paths), rescan, early, newer)
         if report.reason == "moved":
             # A file or folder went away while it was read (a delete-and-rename save): read the
             # folder again now, rather than wait for an event that may never come.
-            report = self._rebuild(set(paths), True, None)
+            report = self._rebuild(set(paths), True, None, None)
         return report
 
-    def _rebuild(self, paths: set[Path], rescan: bool, early: Callable[[Report], None] | None) -> Report:
+    def _rebuild(
+        self, paths: set[Path], rescan: bool, early: Callable[[Report], None] | None, newer: Callable[[], bool] | None
+    ) -> Report:
         started = time.perf_counter()
-        self.lock.acquire_write()
         try:
-            if self.site is None or self.needs_full_rebuild(paths) or self._day_changed():
-                report = self._full()
+            if self.site is None or self.needs_full_rebuild(paths | self._carried) or self._day_changed():
+                with self._writing():
+                    report = self._full()
             else:
-                first = self._first_page(paths) if early is not None and not rescan else None
-                if first is not None and early is not None:
-                    self.generation += 1
-                    first.seconds = time.perf_counter() - started
-                    # The page is whole, and an edit's rebuild never rewrites the assets it links:
-                    # browsers may have them now.
-                    self.lock.admit([*first.written, *(p for p in self.rendered if p.startswith("assets/"))])
-                    early(first)
-                report = self._apply(paths, rescan)
+                # A save never waits for the whole site of the one before it, but neither does a
+                # stream of saves put the whole site off for ever.
+                yields = newer if newer is not None and self._superseded < MAX_SUPERSEDED else None
+                self.lock.acquire_write()
+                holding = True
+                try:
+                    first = self._first_page(paths) if early is not None and not rescan else None
+                    if first is not None and early is not None:
+                        self.generation += 1
+                        first.seconds = time.perf_counter() - started
+                        # The page is whole, and an edit's rebuild never rewrites the assets it
+                        # links: browsers may have them now. The pages that list it wait for the
+                        # rest, so that a reader who saw the page never sees a list older than it.
+                        self.lock.admit([*first.written, *(p for p in self.rendered if p.startswith("assets/"))])
+                        early(first)
+                    else:
+                        self.lock.release_write()  # nothing shown yet: requests wait only while files are written
+                        holding = False
+                    report = self._apply(paths | self._carried, rescan or self._carried_rescan, yields, holding)
+                finally:
+                    if holding:
+                        self.lock.release_write()
+            self._carried, self._carried_rescan, self._superseded = set(), False, 0
+        except Superseded:
+            self._carried |= paths
+            self._carried_rescan = self._carried_rescan or rescan
+            self._superseded += 1
+            return Report("superseded", findings=self.last.findings, superseded=True)
         except UserError as error:
             report = Report("configuration", error=str(error), findings=self.last.findings)
         except OSError as error:
@@ -169,13 +202,21 @@ class LiveSite:
                 error=f"{message}: the pages served are those of the last good rebuild",
                 findings=self.last.findings,
             )
-        finally:
-            self.lock.release_write()
         report.seconds = time.perf_counter() - started
         if report.written or report.full:
             self.generation += 1
         self.last = report
         return report
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Requests wait while files are written (not while pages are worked out): none sees a
+        site half old, half new."""
+        self.lock.acquire_write()
+        try:
+            yield
+        finally:
+            self.lock.release_write()
 
     def status(self) -> dict:
         """What the open pages are told: the generation, and the last rebuild's error and findings."""
@@ -251,6 +292,9 @@ class LiveSite:
             for bodies, pieces in drained:
                 memo.keep(bodies)
                 memo.adopt(pieces, promises)
+            if ledger.promises:
+                # The workers compiled the theme for themselves: compile it here now, not on the first save.
+                site.promise_page(ledger.promises[0])
             written = sorted(rendered)
             phases("render and write")
         else:
@@ -274,11 +318,12 @@ class LiveSite:
         """The one edited promise's page, rendered against the last ledger with it replaced."""
         config, ledger, site = self.config, self.ledger, self.site
         assert config is not None and ledger is not None and site is not None and self.today is not None
-        if len(paths) != 1:
+        # An editor's save may touch other files too (sed -i and others write a temporary file
+        # and rename it over the promise): what counts is that one promise file is there now.
+        files = [path for path in paths if path.name.endswith(".md") and path.is_file()]
+        if len(files) != 1:
             return None
-        path = next(iter(paths))
-        if not path.is_file() or not path.name.endswith(".md"):
-            return None
+        path = files[0]
         rel = config.relative(path)
         before = self.files.get(rel)
         if before is None or before.good is None:
@@ -304,7 +349,9 @@ class LiveSite:
         self.rendered[output] = digest
         return Report(rel, written=self._sync({output: page}, []), findings=self.last.findings)
 
-    def _apply(self, paths: set[Path], rescan: bool) -> Report:
+    def _apply(self, paths: set[Path], rescan: bool, newer: Callable[[], bool] | None, holding: bool) -> Report:
+        """Read the changed files, judge them with the rest, and render and write the pages that may
+        have changed; `holding`: the caller holds the gate already."""
         config, context = self.config, self.context
         assert config is not None and context is not None and self.ledger is not None and self.site is not None
         if not config.source.is_dir():
@@ -336,9 +383,11 @@ class LiveSite:
             else:
                 states[rel] = self._read(rel, file, config, context, self.files.get(rel))
         phases("read")
+        _give_way(newer)
         before = self.ledger
         ledger, findings = self._ledger(states, config, context)
         phases("check")
+        _give_way(newer)
         site = self.site.with_ledger(ledger)
         plan = site.plan()
         affected = self._affected(before, ledger, self.site, site, set(plan) != set(self.rendered))
@@ -346,6 +395,7 @@ class LiveSite:
         changes: dict[str, bytes] = {}
         for output in plan:
             if output in affected or output not in rendered:
+                _give_way(newer)
                 data = plan[output]()
                 digest = _digest(data)
                 if rendered.get(output) != digest:
@@ -355,9 +405,10 @@ class LiveSite:
         for output in removed:
             del rendered[output]
         phases("render")
-        written = self._sync(changes, removed)
+        with nullcontext() if holding else self._writing():
+            written = self._sync(changes, removed)
+            self.files, self.ledger, self.site, self.rendered = states, ledger, site, rendered
         phases("write")
-        self.files, self.ledger, self.site, self.rendered = states, ledger, site, rendered
         changed = sorted(rel for rel in touched if _digest_of(before_files.get(rel)) != _digest_of(states.get(rel)))
         return Report(_named(changed), written=written, findings=findings, phases=phases.seconds, changed=changed)
 
@@ -434,6 +485,15 @@ class LiveSite:
                     break
                 parent.rmdir()
         return sorted(changes) + sorted(removed)
+
+
+class Superseded(Exception):
+    """A newer save is waiting: what this rebuild worked out is dropped, nothing was written."""
+
+
+def _give_way(newer: Callable[[], bool] | None) -> None:
+    if newer is not None and newer():
+        raise Superseded
 
 
 class Phases:

@@ -16,7 +16,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
@@ -28,6 +39,19 @@ IGNORED = re.compile(
 QUIET_SECONDS = 0.02  # a burst ends when nothing happened for this long (editors take 1-5 ms)
 MAX_WAIT_SECONDS = 0.5  # but a stream of events never delays a rebuild longer than this
 RESYNC_SECONDS = 1.0  # how often the watched folders are looked at again while nothing happens
+# What a save can do. Not opening or reading a file: a search across the files (an editor's "find
+# in files", grep) would queue two events a file for the watcher's thread to turn away, and the
+# next save would wait behind them.
+EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileClosedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
 
 Callback = Callable[[set[Path], bool], None]  # (changed paths, rescan the folders)
 Folders = Callable[[], list[tuple[Path, bool]]]  # the folders to watch now, and whether recursively
@@ -133,7 +157,7 @@ class Watcher:
             if key in self._watches:
                 continue
             try:
-                watch = observer.schedule(self._handler, str(key[0]), recursive=key[1])
+                watch = observer.schedule(self._handler, str(key[0]), recursive=key[1], event_filter=EVENTS)
             except OSError:
                 if raise_errors:
                     raise
@@ -152,6 +176,11 @@ class Watcher:
             self._pending |= paths
             self._rescan = self._rescan or rescan
             self._condition.notify()
+
+    def waiting(self) -> bool:
+        """Whether a change came in since the callback was called: a rebuild under way may give way to it."""
+        with self._condition:
+            return bool(self._pending or self._rescan)
 
     def _run(self) -> None:
         while True:
