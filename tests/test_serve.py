@@ -381,3 +381,20 @@ def test_a_stream_of_saves_cannot_put_the_site_off_for_ever(tmp_path: Path, monk
         reports.append(live.rebuild([file], early=lambda page: None, newer=lambda: True))
     assert [r.superseded for r in reports] == [True] * MAX_SUPERSEDED + [False]
     assert f"title: {MAX_SUPERSEDED} " in file.read_text() and reports[-1].changed == [CHECKOUT]
+
+
+def test_a_change_to_the_notes_alone_rewrites_only_its_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_sample(tmp_path)
+    monkeypatch.chdir(root)
+    live = LiveSite(None, TODAY, root / "served")
+    live.rebuild()
+    file = root / CHECKOUT
+    file.write_text(file.read_text() + "\nA note added under the promise, with **emphasis**.\n")
+    report = live.rebuild([file])
+    assert report.written == ["promises/checkout-latency/index.html"]
+    assert "<strong>emphasis</strong>" in (root / "served" / report.written[0]).read_text()
+    file.write_text(file.read_text().replace("title: ", "title: Still ", 1))  # the next edit lists it again
+    assert "teams/platform/index.html" in live.rebuild([file]).written
+
+    Repo(root).run("build", "--today", TODAY, "--output", "fresh")
+    assert tree_hashes(root / "served") == tree_hashes(root / "fresh")

@@ -9,13 +9,14 @@ edits the output folder equals a clean `promisesite build` of the same files.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -236,8 +237,6 @@ class LiveSite:
     # --- full and incremental rebuilds ----------------------------------------------------------
 
     def _load_config(self) -> Config:
-        from dataclasses import replace
-
         config = load_config(self.config_file)
         changes: dict[str, Any] = {key: value for key, value in self.overrides.items() if value is not None}
         if not changes:
@@ -389,8 +388,17 @@ class LiveSite:
         phases("check")
         _give_way(newer)
         site = self.site.with_ledger(ledger)
-        plan = site.plan()
-        affected = self._affected(before, ledger, self.site, site, set(plan) != set(self.rendered))
+        notes_only = _notes_only(before, ledger)
+        if notes_only is not None:
+            # Only Markdown bodies changed, and a body is shown on its promise's page alone.
+            site.members = self.site.members
+            plan: dict[str, Callable[[], bytes]] = {
+                site.promise_path(p.id): functools.partial(site.promise_page, p) for p in notes_only
+            }
+            affected = set(plan)
+        else:
+            plan = site.plan()
+            affected = self._affected(before, ledger, self.site, site, set(plan) != set(self.rendered))
         rendered = dict(self.rendered)
         changes: dict[str, bytes] = {}
         for output in plan:
@@ -401,7 +409,7 @@ class LiveSite:
                 if rendered.get(output) != digest:
                     changes[output] = data
                     rendered[output] = digest
-        removed = [output for output in rendered if output not in plan]
+        removed = [] if notes_only is not None else [output for output in rendered if output not in plan]
         for output in removed:
             del rendered[output]
         phases("render")
@@ -507,6 +515,27 @@ class Phases:
         now = time.perf_counter()
         self.seconds[phase] = now - self._last
         self._last = now
+
+
+def _notes_only(before: Ledger, after: Ledger) -> list[Promise] | None:
+    """The promises whose Markdown body alone changed between two ledgers (their fields, findings and
+    waivers as they were), when nothing else changed; None otherwise."""
+    if before.by_id.keys() != after.by_id.keys():
+        return None
+    changed = []
+    for pid, promise in after.by_id.items():
+        old = before.by_id[pid]
+        if old is promise:
+            continue
+        if (
+            old.path != promise.path
+            or replace(old, body="", body_line=0) != replace(promise, body="", body_line=0)
+            or before.findings.get(old.path) != after.findings.get(promise.path)
+            or before.waived.get(old.path) != after.waived.get(promise.path)
+        ):
+            return None
+        changed.append(promise)
+    return changed
 
 
 def _digest_of(state: FileState | None) -> str | None:

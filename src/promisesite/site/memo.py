@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -24,6 +25,9 @@ class Memo:
     def __init__(self, bodies: dict[str, str] | None = None, keep_bodies: bool = True) -> None:
         self._pieces: dict[tuple[str, str, str], tuple[Promise, Hashable, Any]] = {}
         self._bodies: dict[str, str] = dict(bodies or {})  # body_key(text) → HTML, e.g. from the build cache
+        # What serve shows again, compressed: at 10,000 long bodies the HTML alone would be most
+        # of its memory, and inflating one is a small part of rendering its page.
+        self._kept: dict[str, bytes] = {}
         self._new_bodies: dict[str, str] = {}
         self._used: set[str] = set()
         self._made: list[tuple[str, str, str]] = []  # pieces made since the last `export`
@@ -43,15 +47,19 @@ class Memo:
         key = body_key(text)
         self._used.add(key)
         html = self._bodies.get(key)
-        if html is None:
-            html = self._new_bodies[key] = render(text)
-            if self._keep_bodies:
-                self._bodies[key] = html
+        if html is not None:
+            return html
+        kept = self._kept.get(key)
+        if kept is not None:
+            return zlib.decompress(kept).decode("utf-8")
+        html = self._new_bodies[key] = render(text)
+        if self._keep_bodies:
+            self._kept[key] = _packed(html)
         return html
 
     def keep(self, bodies: dict[str, str]) -> None:
         """Bodies rendered elsewhere (by a build's worker processes), to show again without rendering."""
-        self._bodies.update(bodies)
+        self._kept.update((key, _packed(html)) for key, html in bodies.items())
 
     def export(self) -> list[tuple[tuple[str, str, str], Hashable, Any]]:
         """The pieces made since the last call, without the promise each was made from: what a
@@ -74,3 +82,7 @@ class Memo:
         new, used = self._new_bodies, self._used
         self._new_bodies, self._used = {}, set()
         return new, used
+
+
+def _packed(html: str) -> bytes:
+    return zlib.compress(html.encode("utf-8"), 1)
