@@ -340,11 +340,18 @@ def test_a_new_broken_file_is_reported_at_once(served: Served) -> None:
     served.wait_for(lambda: "promises/platform/broken.md:2:" in served.printed(), "the finding in the terminal")
 
 
-def test_a_newer_save_goes_first_and_the_site_catches_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LiveSite:
+    """The sample served in this process, built once, into `served/` beside it."""
     root = copy_sample(tmp_path)
     monkeypatch.chdir(root)
-    live = LiveSite(None, TODAY, root / "served")
-    assert not live.rebuild().error
+    site = LiveSite(None, TODAY, root / "served")
+    assert not site.rebuild().error
+    return site
+
+
+def test_a_newer_save_goes_first_and_the_site_catches_up(live: LiveSite) -> None:
+    root = live.output.parent
     dashboard = (root / "served/index.html").read_bytes()
     pages: list[str] = []
 
@@ -369,11 +376,8 @@ def test_a_newer_save_goes_first_and_the_site_catches_up(tmp_path: Path, monkeyp
     assert tree_hashes(root / "served") == tree_hashes(root / "fresh")
 
 
-def test_a_stream_of_saves_cannot_put_the_site_off_for_ever(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = copy_sample(tmp_path)
-    monkeypatch.chdir(root)
-    live = LiveSite(None, TODAY, root / "served")
-    live.rebuild()
+def test_a_stream_of_saves_cannot_put_the_site_off_for_ever(live: LiveSite) -> None:
+    root = live.output.parent
     file = root / CHECKOUT
     reports = []
     for n in range(MAX_SUPERSEDED + 1):
@@ -383,11 +387,8 @@ def test_a_stream_of_saves_cannot_put_the_site_off_for_ever(tmp_path: Path, monk
     assert f"title: {MAX_SUPERSEDED} " in file.read_text() and reports[-1].changed == [CHECKOUT]
 
 
-def test_a_change_to_the_notes_alone_rewrites_only_its_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = copy_sample(tmp_path)
-    monkeypatch.chdir(root)
-    live = LiveSite(None, TODAY, root / "served")
-    live.rebuild()
+def test_a_change_to_the_notes_alone_rewrites_only_its_page(live: LiveSite) -> None:
+    root = live.output.parent
     file = root / CHECKOUT
     file.write_text(file.read_text() + "\nA note added under the promise, with **emphasis**.\n")
     report = live.rebuild([file])
