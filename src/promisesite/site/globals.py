@@ -106,6 +106,7 @@ def install_globals(site: Site) -> None:
             row_html=lambda promise: current.now.row_html(promise),
             risk_row_html=lambda promise, reasons: current.now.risk_row_html(promise, reasons),
             tree_row_html=lambda promise, depth: current.now.tree_row_html(promise, depth),
+            group_row_html=lambda line, kind, shares: current.now.group_row_html(line, kind, shares),
             # Site-wide pieces of every page's frame, worked out once rather than on every page.
             links={
                 "home": urls.home(),

@@ -30,6 +30,7 @@ class Memo:
         self._kept: dict[str, bytes] = {}
         self._new_bodies: dict[str, str] = {}
         self._used: set[str] = set()
+        self._keyed: dict[Hashable, Any] = {}
         self._made: list[tuple[str, str, str]] = []  # pieces made since the last `export`
         self._keep_bodies = keep_bodies  # a build shows each body once; serve shows them again
 
@@ -42,6 +43,13 @@ class Memo:
         self._pieces[key] = (promise, extra, value)
         self._made.append(key)
         return value
+
+    def keyed(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A piece that depends on `key` alone, not on one promise: a group's line of figures."""
+        found = self._keyed.get(key)
+        if found is None:
+            found = self._keyed[key] = make()
+        return found
 
     def body(self, text: str, render: Callable[[str], str]) -> str:
         key = body_key(text)

@@ -31,7 +31,7 @@ from .memo import Memo
 from .relative import relative_links
 from .theme import asset, asset_names, environment, render
 from .urls import Urls, output_path
-from .view import finding_view, promise_view, prose
+from .view import finding_view, kept_text, promise_view, prose
 
 GROUP_LISTS = {"teams": "promises of the team", "customers": "promised to them", "people": "promises as promiser"}
 DUE_SOON_DAYS = 14
@@ -127,6 +127,15 @@ class Site:
         """One row of an at-risk table, rendered once while the promise and its reasons are unchanged."""
         key = (self.ledger.state(promise), tuple(reasons))
         return self.memo.get("risk", promise, key, lambda: Markup(self.macros.risk_row(promise, reasons)))
+
+    def group_row_html(self, line: dict[str, Any], kind: str, shares: bool) -> Markup:
+        """One line of a groups index, rendered once while what it shows is unchanged."""
+        group = line["group"]
+        shown = shares and line["shown"]
+        figures = (line["open"], line["overdue"], line["all"], shares, shown)
+        kept = kept_text(line["reliability"]) if shown else ""
+        key = ("group", kind, group.segment, group.title, group.name, group.handle, *figures, kept)
+        return self.memo.keyed(key, lambda: Markup(self.macros.group_row(line, kind, shares)))
 
     def edit_url(self, promise: Promise) -> str:
         repo = self.config.repo_url
