@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import GOOD, TODAY, Repo, front_matter
+from conftest import GOOD, ROOT, TODAY, Repo, front_matter
 from hostile import HOSTILE
 from promisesite.site.relative import ROOT_FINDER_HASH
 from sitetools import broken_links, copy_sample, parse_html, tree_hashes
@@ -363,6 +363,19 @@ def test_a_template_override_replaces_the_built_in_file(repo: Repo) -> None:
     assert build(repo)[0] == 0
     html = (repo.root / "site" / "index.html").read_text()
     assert "<p>Our own footer, Promises</p>" in html and "Made with promisesite" not in html
+
+
+def test_a_macros_override_from_an_earlier_version_keeps_the_macros_it_lacks(sample: Repo) -> None:
+    """Rows render through macros Python calls by name. An override of `partials/macros.html`
+    copied before a macro existed builds, with the built-in macro for the one it lacks."""
+    assert build(sample, "--output", "plain")[0] == 0
+    builtin = (ROOT / "src/promisesite/templates/partials/macros.html").read_text()
+    earlier = builtin[: builtin.index("{# One line of a groups index")]  # before `group_row` came
+    (sample.root / "templates" / "partials").mkdir(parents=True, exist_ok=True)
+    (sample.root / "templates" / "partials" / "macros.html").write_text(earlier)
+    code, log = build(sample, "--output", "overridden")
+    assert code == 0, log
+    assert tree_hashes(sample.root / "overridden") == tree_hashes(sample.root / "plain")
 
 
 def test_a_broken_template_is_a_configuration_error(repo: Repo) -> None:

@@ -29,7 +29,7 @@ from .globals import GROUP_KINDS, install_globals
 from .markdown import MarkdownRenderer
 from .memo import Memo
 from .relative import relative_links
-from .theme import asset, asset_names, environment, render
+from .theme import asset, asset_names, builtin_template, environment, render
 from .urls import Urls, output_path
 from .view import finding_view, kept_text, promise_view, prose
 
@@ -104,29 +104,32 @@ class Site:
             }
         return found
 
-    @property
-    def macros(self) -> Any:
-        """The theme's `partials/macros.html`, whose macros render rows from Python."""
+    def macro(self, name: str) -> Any:
+        """A macro of the theme's `partials/macros.html`, which render rows from Python; the built-in
+        one when an override (written for an earlier version) lacks it."""
         if self._macros is None:
             self._macros = self.env.get_template("partials/macros.html").module
-        return self._macros
+        found = getattr(self._macros, name, None)
+        if found is None:
+            found = getattr(builtin_template(self.env, "partials/macros.html").module, name)
+        return found
 
     def tree_row_html(self, promise: Promise, depth: int) -> Markup:
         """One line of the dashboard's tree, reused like table rows."""
         return self.memo.get(
-            "tree", promise, (self.ledger.state(promise), depth), lambda: Markup(self.macros.tree_row(promise, depth))
+            "tree", promise, (self.ledger.state(promise), depth), lambda: Markup(self.macro("tree_row")(promise, depth))
         )
 
     def row_html(self, promise: Promise) -> Markup:
         """One promise as a table row (the `promise_row` macro), rendered once while it is unchanged."""
         state = self.ledger.state(promise)
         flagged = bool(self.ledger.findings.get(promise.path))
-        return self.memo.get("row", promise, (state, flagged), lambda: Markup(self.macros.promise_row(promise)))
+        return self.memo.get("row", promise, (state, flagged), lambda: Markup(self.macro("promise_row")(promise)))
 
     def risk_row_html(self, promise: Promise, reasons: list[str]) -> Markup:
         """One row of an at-risk table, rendered once while the promise and its reasons are unchanged."""
         key = (self.ledger.state(promise), tuple(reasons))
-        return self.memo.get("risk", promise, key, lambda: Markup(self.macros.risk_row(promise, reasons)))
+        return self.memo.get("risk", promise, key, lambda: Markup(self.macro("risk_row")(promise, reasons)))
 
     def group_row_html(self, line: dict[str, Any], kind: str, shares: bool) -> Markup:
         """One line of a groups index, rendered once while what it shows is unchanged."""
@@ -135,7 +138,7 @@ class Site:
         figures = (line["open"], line["overdue"], line["all"], shares, shown)
         kept = kept_text(line["reliability"]) if shown else ""
         key = ("group", kind, group.segment, group.title, group.name, group.handle, *figures, kept)
-        return self.memo.keyed(key, lambda: Markup(self.macros.group_row(line, kind, shares)))
+        return self.memo.keyed(key, lambda: Markup(self.macro("group_row")(line, kind, shares)))
 
     def edit_url(self, promise: Promise) -> str:
         repo = self.config.repo_url

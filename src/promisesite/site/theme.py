@@ -96,6 +96,14 @@ def environment(config: Config) -> jinja2.Environment:
     return env
 
 
+def builtin_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    """The built-in template of that name, compiled in `env`, whatever the repository overrides."""
+    cache: dict[str, jinja2.Template] = env.__dict__.setdefault("_promisesite_builtins", {})
+    if name not in cache:
+        cache[name] = jinja2.PackageLoader(BUILTIN, "templates").load(env, name, env.make_globals(None))
+    return cache[name]
+
+
 def render(env: jinja2.Environment, name: str, **context: object) -> str:
     """Render a template; a broken template is a configuration error naming its file and line."""
     try:
