@@ -399,3 +399,14 @@ def test_a_change_to_the_notes_alone_rewrites_only_its_page(live: LiveSite) -> N
 
     Repo(root).run("build", "--today", TODAY, "--output", "fresh")
     assert tree_hashes(root / "served") == tree_hashes(root / "fresh")
+
+
+def test_a_save_that_changes_only_findings_still_shows_them(live: LiveSite) -> None:
+    """A file broken mid-edit keeps its last good promise (the same object), but its findings change:
+    that is not a notes-only edit, and its page shows them."""
+    root = live.output.parent
+    file = root / CHECKOUT
+    file.write_text(file.read_text().replace("status: promised", "status: [promised", 1))
+    report = live.rebuild([file])
+    assert "promises/checkout-latency/index.html" in report.written
+    assert "P003" in (root / "served/promises/checkout-latency/index.html").read_text()

@@ -520,19 +520,15 @@ class Phases:
 def _notes_only(before: Ledger, after: Ledger) -> list[Promise] | None:
     """The promises whose Markdown body alone changed between two ledgers (their fields, findings and
     waivers as they were), when nothing else changed; None otherwise."""
-    if before.by_id.keys() != after.by_id.keys():
+    # Findings change without a promise changing too: a file broken mid-edit keeps its last good one.
+    if before.by_id.keys() != after.by_id.keys() or before.findings != after.findings or before.waived != after.waived:
         return None
     changed = []
     for pid, promise in after.by_id.items():
         old = before.by_id[pid]
         if old is promise:
             continue
-        if (
-            old.path != promise.path
-            or replace(old, body="", body_line=0) != replace(promise, body="", body_line=0)
-            or before.findings.get(old.path) != after.findings.get(promise.path)
-            or before.waived.get(old.path) != after.waived.get(promise.path)
-        ):
+        if old.path != promise.path or replace(old, body="", body_line=0) != replace(promise, body="", body_line=0):
             return None
         changed.append(promise)
     return changed
